@@ -1,0 +1,45 @@
+# Verbatim: `make demo` serves the product with the sample articles; `make test` runs the whole suite.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint eval bench serve clean
+
+# The venv is rebuilt from a Python >= 3.12 found on the machine; reinstalled only when pyproject.toml changes.
+$(PY):
+	@python=$$(bin/find-python) && "$$python" -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+# The demo runs without DEBUG over plain HTTP on loopback, with a secret generated once into var/.
+DEMO_ENV = SECRET_KEY="$$(cat var/secret_key)" HTTPS=0
+
+var/secret_key: | $(PY)
+	@mkdir -p var && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+demo: $(STAMP) var/secret_key
+	$(DEMO_ENV) $(PY) manage.py migrate --no-input
+	$(DEMO_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
+	@echo "Verbatim at http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(DEMO_ENV) $(PY) manage.py db_worker & \
+	$(DEMO_ENV) $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+eval: $(STAMP)
+	$(PY) manage.py eval_seeds
+
+clean:
+	rm -rf $(VENV) var staticfiles

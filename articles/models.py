@@ -1,0 +1,279 @@
+"""Verbatim's data: articles from outlets, the quotes found in them, who said them, and statements.
+
+A Statement is one utterance by one speaker on one occasion; each Quote is one outlet's rendering of it.
+Automatic decisions (speaker, statement) record how they were made so that a person's decision outranks
+the machine's and survives a re-ingest.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class Decision(models.TextChoices):
+    """How a speaker, statement or alias was decided."""
+
+    AUTOMATIC = "auto", "automatic"
+    INFERRED = "inferred", "inferred from other outlets"
+    MANUAL = "manual", "set by a person"
+
+
+class Outlet(models.Model):
+    name = models.CharField(max_length=200)
+    domain = models.CharField(max_length=253, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="outlet_name_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(models.Model):
+    outlet = models.ForeignKey(
+        Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    title = models.CharField(max_length=1000, blank=True)
+    body = models.TextField(help_text="The text as stored; quote offsets point into it.")
+    source_name = models.CharField(max_length=1000, help_text="File name or URL the article came in as.")
+    url = models.URLField(max_length=2000, blank=True)
+    published = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=16, default="en")
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the body.")
+    ingested_at = models.DateTimeField(default=timezone.now)
+    outlet_guessed = models.BooleanField(default=False, help_text="Outlet read from the text, not given.")
+    published_guessed = models.BooleanField(default=False, help_text="Date read from the text, not given.")
+
+    class Meta:
+        ordering = ["-published", "-ingested_at"]
+        constraints = [models.UniqueConstraint(fields=["content_hash"], name="article_content_hash_unique")]
+        indexes = [
+            models.Index(fields=["source_name"], name="article_source_name_idx"),
+            models.Index(fields=["published"], name="article_published_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.source_name
+
+
+class SpeakerKind(models.TextChoices):
+    PERSON = "person", "person"
+    INSTITUTION = "institution", "institution"
+
+
+class Speaker(models.Model):
+    name = models.CharField(max_length=300, help_text="Canonical name.")
+    description = models.CharField(
+        max_length=500, blank=True, help_text="Role, e.g. 'Chinese Foreign Minister'."
+    )
+    kind = models.CharField(max_length=16, choices=SpeakerKind.choices, default=SpeakerKind.PERSON)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="speaker_name_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpeakerAlias(models.Model):
+    """A name as written ("Wang I") that stands for a canonical speaker ("Wang Yi")."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=300)
+    decided_by = models.CharField(max_length=16, choices=Decision.choices, default=Decision.AUTOMATIC)
+    evidence = models.CharField(max_length=500, blank=True, help_text="Why the name was merged.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "speaker aliases"
+        constraints = [models.UniqueConstraint(Lower("name"), name="speaker_alias_name_unique_ci")]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.speaker}"
+
+
+class StatementQuerySet(models.QuerySet):
+    def with_counts(self) -> "StatementQuerySet":
+        return self.annotate(
+            rendering_count=Count("renderings", distinct=True),
+            outlet_count=Count("renderings__article__outlet", distinct=True),
+            article_count=Count("renderings__article", distinct=True),
+        )
+
+    def search(self, text: str) -> "StatementQuerySet":
+        text = text.strip()
+        if not text:
+            return self
+        matching_quotes = Quote.objects.filter(statement=OuterRef("pk"), text__icontains=text)
+        return self.filter(
+            Exists(matching_quotes)
+            | Q(speaker__name__icontains=text)
+            | Q(speaker__aliases__name__icontains=text)
+            | Q(label__icontains=text)
+        ).distinct()
+
+
+class Statement(models.Model):
+    speaker = models.ForeignKey(
+        Speaker,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="statements",
+        help_text="Empty for joint statements or when nobody could be named.",
+    )
+    occasion_date = models.DateField(null=True, blank=True)
+    occasion = models.CharField(max_length=300, blank=True, help_text="Where or at what event it was said.")
+    label = models.CharField(max_length=300, blank=True)
+    reference = models.ForeignKey(
+        "Quote",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The rendering others are compared with: the most complete direct one, unless a person chose.",
+    )
+    reference_decided_by = models.CharField(
+        max_length=16, choices=Decision.choices, default=Decision.AUTOMATIC
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occasion_date", "-created_at"]
+        indexes = [models.Index(fields=["occasion_date"], name="statement_occasion_date_idx")]
+
+    def __str__(self) -> str:
+        return self.label or f"Statement {self.pk}"
+
+
+class QuoteKind(models.TextChoices):
+    DIRECT = "direct", "direct"
+    PARTIAL = "partial", "partial"
+    HEADLINE = "headline", "headline"
+    INDIRECT = "indirect", "indirect (reported speech)"
+
+
+class Quote(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    statement = models.ForeignKey(
+        Statement, null=True, blank=True, on_delete=models.SET_NULL, related_name="renderings"
+    )
+    speaker = models.ForeignKey(
+        Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="quotes"
+    )
+    text = models.TextField()
+    start = models.PositiveIntegerField(help_text="Character offset of the text in the article body.")
+    end = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=QuoteKind.choices)
+    speaker_as_written = models.CharField(max_length=300, blank=True, help_text="e.g. 'a Chinese official'.")
+    cue = models.CharField(max_length=100, blank=True, help_text="e.g. 'said', 'insisted'.")
+    relay = models.CharField(max_length=300, blank=True, help_text="e.g. 'TASS' in 'according to TASS'.")
+    sentence = models.TextField(blank=True, help_text="The sentence around the quote.")
+    normalized = models.TextField(blank=True, help_text="Normalised text, the key for matching.")
+    speaker_decided_by = models.CharField(max_length=16, choices=Decision.choices, default=Decision.AUTOMATIC)
+    statement_decided_by = models.CharField(
+        max_length=16, choices=Decision.choices, default=Decision.AUTOMATIC
+    )
+    not_a_quote = models.BooleanField(default=False, help_text="Marked by a person as not a quotation.")
+
+    class Meta:
+        ordering = ["article", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="quote_end_after_start"),
+            models.CheckConstraint(condition=Q(kind__in=QuoteKind.values), name="quote_kind_valid"),
+            models.UniqueConstraint(fields=["article", "start", "end"], name="quote_span_unique"),
+        ]
+        # body[start:end] == text is checked by database triggers (migration 0002): it spans two tables.
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class QuoteKey(models.Model):
+    """Candidate-index keys of a quote (hashed word shingles): new quotes find stored statements through them."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="keys")
+    key = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="quotekey_key_idx")]
+        constraints = [models.UniqueConstraint(fields=["quote", "key"], name="quotekey_unique")]
+
+
+class Label(models.TextChoices):
+    VERBATIM = "verbatim", "verbatim"
+    COSMETIC = "cosmetic", "cosmetic"
+    TRIMMED = "trimmed", "trimmed"
+    ELIDED = "elided", "elided"
+    EXTENDED = "extended", "extended"
+    SPLICED = "spliced", "spliced"
+    WORD_SUBSTITUTION = "word_substitution", "word substitution"
+    PARAPHRASE = "paraphrase", "paraphrase presented as a quote"
+    TRANSLATION_VARIANT = "translation_variant", "translation variant"
+    MISTRANSLATION = "mistranslation", "mistranslation"
+    MEANING_ALTERED = "meaning_altered", "meaning altered"
+    OUT_OF_CONTEXT = "out_of_context", "out of context"
+    MISATTRIBUTION = "misattribution", "misattribution"
+    UNVERIFIED = "unverified", "unverified"
+
+
+class VariantLabel(models.Model):
+    """A label on a rendering: proposed by the machine (no author) or confirmed/given by a journalist."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="labels")
+    label = models.CharField(max_length=32, choices=Label.choices)
+    severity = models.PositiveSmallIntegerField(default=0, help_text="0 (harmless) to 3 (severe).")
+    note = models.TextField(blank=True)
+    evidence = models.CharField(max_length=500, blank=True, help_text="Why it was proposed.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    proposed = models.BooleanField(default=False, help_text="Proposed automatically, not yet confirmed.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["quote", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(severity__lte=3), name="label_severity_0_3"),
+            models.CheckConstraint(condition=Q(label__in=Label.values), name="label_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_label_display()} ({self.severity})"
+
+
+class AuditEvent(models.Model):
+    """One label or correction: who did what to which object, with the state before and after."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(default=timezone.now)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64, help_text="Model name, e.g. 'quote'.")
+    object_id = models.CharField(max_length=64)
+    statement = models.ForeignKey(
+        Statement,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_events",
+        help_text="The statement whose history shows this event.",
+    )
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            models.Index(fields=["-at"], name="audit_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type} {self.object_id}"

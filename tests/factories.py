@@ -1,0 +1,50 @@
+"""Small builders for test rows: real database rows, no mocks."""
+
+import hashlib
+import itertools
+
+from articles.models import Article, Outlet, Quote, Speaker, Statement
+
+_counter = itertools.count(1)
+
+
+def make_article(
+    *, body: str | None = None, title: str = "A headline", outlet: Outlet | None = None, **fields
+) -> Article:
+    n = next(_counter)
+    body = body if body is not None else f"{title}\n\nArticle number {n} says “something” happened."
+    return Article.objects.create(
+        title=title,
+        body=body,
+        source_name=fields.pop("source_name", f"article-{n}.txt"),
+        content_hash=hashlib.sha256(body.encode()).hexdigest(),
+        outlet=outlet,
+        **fields,
+    )
+
+
+def make_quote(*, article: Article, text: str, statement: Statement | None = None, **fields) -> Quote:
+    start = article.body.index(text)
+    return Quote.objects.create(
+        article=article,
+        statement=statement,
+        text=text,
+        start=start,
+        end=start + len(text),
+        kind=fields.pop("kind", "direct"),
+        **fields,
+    )
+
+
+def make_statement_with_renderings(*, speaker_name: str, text: str, outlets: int) -> Statement:
+    """One statement quoted verbatim by `outlets` articles from different outlets."""
+    speaker, _ = Speaker.objects.get_or_create(name=speaker_name)
+    statement = Statement.objects.create(speaker=speaker, label=text[:40])
+    for _ in range(outlets):
+        n = next(_counter)
+        outlet = Outlet.objects.create(name=f"Outlet {n}")
+        article = make_article(body=f"Headline {n}\n\n{speaker_name} said: “{text}”", outlet=outlet)
+        quote = make_quote(article=article, text=text, statement=statement, speaker=speaker)
+    statement.reference = quote
+    statement.save(update_fields=["reference"])
+    return statement

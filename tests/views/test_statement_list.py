@@ -1,0 +1,60 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_statement_with_renderings
+
+pytestmark = pytest.mark.django_db
+URL = reverse("statement_list")
+
+
+def test_it_shows_the_empty_state(client):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "No statements yet" in response.content.decode()
+
+
+def test_it_lists_stored_statements_with_their_counts(client):
+    make_statement_with_renderings(speaker_name="Ada Lovelace", text="The engine weaves patterns.", outlets=3)
+    make_statement_with_renderings(speaker_name="Alan Turing", text="Machines can think.", outlets=1)
+    html = client.get(URL).content.decode()
+    assert "Ada Lovelace" in html and "Alan Turing" in html
+    assert html.index("Ada Lovelace") < html.index("Alan Turing")  # most outlets first
+    assert "No statements yet" not in html
+
+
+def test_search_narrows_the_list(client):
+    make_statement_with_renderings(speaker_name="Ada Lovelace", text="The engine weaves patterns.", outlets=1)
+    make_statement_with_renderings(speaker_name="Alan Turing", text="Machines can think.", outlets=1)
+    html = client.get(URL, {"q": "machines"}).content.decode()
+    assert "Alan Turing" in html and "Ada Lovelace" not in html
+
+
+def test_an_htmx_request_gets_only_the_results_fragment(client):
+    make_statement_with_renderings(speaker_name="Ada Lovelace", text="The engine weaves patterns.", outlets=1)
+    response = client.get(URL, {"q": "engine"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and 'id="results"' in html and "Ada Lovelace" in html
+
+
+def test_the_page_loads_htmx_locally_under_a_strict_csp(client):
+    response = client.get(URL)
+    csp = response.headers["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in csp and "script-src 'self' 'nonce-" in csp
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    html = response.content.decode()
+    assert f'<script src="/static/django_htmx/htmx-2.min.js" defer nonce="{nonce}">' in html
+    assert "https://" not in html.split("<body")[0]  # nothing from a CDN
+    assert "<script>" not in html and "style=" not in html  # no inline code for the CSP to block
+
+
+def test_post_is_not_allowed(client):
+    assert client.post(URL).status_code == 405
+
+
+@pytest.mark.parametrize("rows", [1, 8])
+def test_the_list_costs_a_constant_number_of_queries(client, django_assert_num_queries, rows):
+    for n in range(rows):
+        make_statement_with_renderings(speaker_name=f"Speaker {n}", text=f"Statement number {n}.", outlets=2)
+    with django_assert_num_queries(3):  # count, statements page, articles count
+        client.get(URL)
