@@ -25,6 +25,7 @@ var/secret_key: | $(PY)
 demo: $(STAMP) var/secret_key
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input
 	$(DEMO_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
+	$(DEMO_ENV) $(PY) manage.py ingest demo/articles
 	@echo "Verbatim at http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(DEMO_ENV) $(PY) manage.py db_worker & \
@@ -38,8 +39,15 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# Quote extraction, attribution and grouping on the sample articles, scored against their gold annotations,
+# in a throwaway database.
+EVAL_ENV = DEBUG=1 DATABASE_URL=sqlite:///var/eval.sqlite3
 eval: $(STAMP)
-	$(PY) manage.py eval_seeds
+	@mkdir -p var && rm -f var/eval.sqlite3*
+	@$(EVAL_ENV) $(PY) manage.py migrate --no-input --verbosity 0
+	@$(EVAL_ENV) $(PY) manage.py ingest demo/articles
+	@$(EVAL_ENV) $(PY) manage.py export_quotes --output var/eval.jsonl
+	$(PY) bin/score_quotes.py tests/data/seeds/gold.json var/eval.jsonl
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -143,13 +143,21 @@ class Statement(models.Model):
     reference_decided_by = models.CharField(
         max_length=16, choices=Decision.choices, default=Decision.AUTOMATIC
     )
+    divergence = models.FloatField(
+        default=0.0,
+        help_text="Mean divergence of the renderings from the reference (0 word for word .. 1 nothing in common); "
+        "stored so that lists can sort by it.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = StatementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occasion_date", "-created_at"]
-        indexes = [models.Index(fields=["occasion_date"], name="statement_occasion_date_idx")]
+        indexes = [
+            models.Index(fields=["occasion_date"], name="statement_occasion_date_idx"),
+            models.Index(fields=["-divergence"], name="statement_divergence_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.label or f"Statement {self.pk}"

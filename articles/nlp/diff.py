@@ -508,3 +508,10 @@ def divergence(*, reference: str, other: str) -> float:
     changed = 1 - p.kept / p.other_words
     omitted = len(p.elided) / p.ref_words / 4 + (p.lead_trim + p.tail_trim) / p.ref_words / 20
     return round(min(1.0, changed + (1 - changed) * omitted), 4)
+
+
+def mean_divergence(reference: str, renderings: Sequence[str]) -> float:
+    """How much a statement's renderings differ from its reference: the mean of their divergences."""
+    if not renderings:
+        return 0.0
+    return sum(divergence(reference=reference, other=text) for text in renderings) / len(renderings)

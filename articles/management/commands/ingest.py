@@ -1,0 +1,81 @@
+import datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from articles.ingest import Outcome, Overrides, ingest_sources
+from articles.sources import read_paths
+
+
+def iso_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date in YYYY-MM-DD form") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Extract quotations from article files (.txt, .html, .json, .jsonl, directories, .zip) with spaCy, "
+        "attribute them and file them under statements. Safe to re-run: unchanged articles are skipped."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", type=Path, help="Files, directories or zip archives.")
+        parser.add_argument("--outlet", help="Outlet name for every article given.")
+        parser.add_argument("--published", type=iso_date, help="Publication date (YYYY-MM-DD) for every article.")
+        parser.add_argument("--url", help="URL for every article given.")
+        parser.add_argument("--dry-run", action="store_true", help="Parse and report; write nothing.")
+        parser.add_argument("--workers", type=int, default=1, help="spaCy processes (default 1).")
+
+    def handle(self, *, paths, outlet, published, url, dry_run, workers, verbosity, **options) -> None:
+        if workers < 1:
+            raise CommandError("--workers must be at least 1")
+        missing = [str(p) for p in paths if not p.exists()]
+        for path in missing:
+            self.stderr.write(f"{path}: no such file or directory")
+        sources = list(read_paths([p for p in paths if p.exists()]))
+        overrides = Overrides(outlet=outlet, published=published, url=url)
+        counts = {"created": 0, "unchanged": 0, "updated": 0, "failed": len(missing)}
+        progress = Progress(self.stdout, total=len(sources), enabled=verbosity > 0)
+        for outcome in ingest_sources(sources=sources, overrides=overrides, dry_run=dry_run, workers=workers):
+            counts[outcome.status] += 1
+            progress.step(outcome)
+            if outcome.status == "failed":
+                self.stderr.write(describe_failure(outcome))
+            elif verbosity > 1:
+                self.stdout.write(f"{outcome.source_name}: {outcome.status}, {outcome.quotes} quote(s)")
+        progress.done()
+        prefix = "dry run, nothing written: " if dry_run else ""
+        summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+        self.stdout.write(f"{prefix}{summary}")
+        if counts["failed"]:
+            raise CommandError(f"{counts['failed']} source(s) failed")
+
+
+def describe_failure(outcome: Outcome) -> str:
+    where = f"{outcome.source_name}:{outcome.line}" if outcome.line else outcome.source_name
+    return f"{where}: {outcome.message}"
+
+
+class Progress:
+    """A one-line progress bar, drawn only on a terminal (logs and tests get the summary line alone)."""
+
+    def __init__(self, stream, *, total: int, enabled: bool) -> None:
+        self.stream, self.total, self.done_count = stream, total, 0
+        self.enabled = enabled and total > 0 and getattr(stream, "isatty", lambda: False)()
+
+    def step(self, outcome: Outcome) -> None:
+        self.done_count += 1
+        if self.enabled:
+            width = 30
+            filled = width * self.done_count // self.total
+            bar = "#" * filled + "-" * (width - filled)
+            self.stream.write(f"\r[{bar}] {self.done_count}/{self.total} {outcome.source_name[:40]:40}", ending="")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            self.stream.write("")
+
+

@@ -1,0 +1,156 @@
+"""The ingest service and command on real files and a real database."""
+
+import csv
+import datetime
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.ingest import Overrides, ingest_sources
+from articles.models import Article, Decision, Outlet, Quote, QuoteKey, Speaker, Statement, VariantLabel
+from articles.sources import read_paths
+
+pytestmark = pytest.mark.django_db
+CORPUS = Path(__file__).parent / "data" / "corpus"
+SEEDS = Path(__file__).parent.parent / "demo" / "articles"
+
+
+def ingest(*paths, **options) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("ingest", *map(str, paths), stdout=out, stderr=err, **options)
+    return out.getvalue(), err.getvalue()
+
+
+def counts() -> dict[str, int]:
+    models = [Article, Quote, QuoteKey, Speaker, Statement, Outlet]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_it_stores_articles_quotes_speakers_and_statements():
+    out, _ = ingest(CORPUS)
+    assert "3 created, 0 unchanged, 0 updated, 0 failed" in out
+    article = Article.objects.get(source_name="harbor_wire.txt")
+    assert article.title == "Mayor vows harbor bridge will be “finished on time”"
+    for quote in Quote.objects.all():
+        assert quote.article.body[quote.start : quote.end] == quote.text
+        assert quote.statement_id is not None
+    assert Speaker.objects.filter(name="Elena Ruiz").exists()
+
+
+def test_a_second_run_changes_nothing():
+    ingest(CORPUS)
+    before = counts()
+    out, _ = ingest(CORPUS)
+    assert "0 created, 3 unchanged" in out
+    assert counts() == before
+
+
+def test_the_same_utterance_in_two_outlets_is_one_statement():
+    ingest(CORPUS)
+    wire = Quote.objects.get(text__startswith="The bridge will open in June as promised, and")
+    rewrite = Quote.objects.get(article__source_name="harbor_rewrite.txt", text__startswith="The bridge will open")
+    assert wire.statement_id == rewrite.statement_id
+    chess = Quote.objects.get(text__startswith="We prepared for months")
+    assert chess.statement_id != wire.statement_id
+
+
+def test_a_speaker_known_only_by_description_is_inferred_from_other_outlets():
+    ingest(CORPUS)
+    rewrite = Quote.objects.get(article__source_name="harbor_rewrite.txt", text__startswith="The bridge will open")
+    assert rewrite.speaker_as_written == "a city official"
+    assert rewrite.speaker.name == "Elena Ruiz"
+    assert rewrite.speaker_decided_by == Decision.INFERRED
+    assert rewrite.relay == "Portland Herald"
+
+
+def test_metadata_given_outranks_guesses_and_guesses_are_marked():
+    ingest(CORPUS / "harbor_wire.txt")
+    guessed = Article.objects.get()
+    assert guessed.published == datetime.date(2025, 3, 3) and guessed.published_guessed
+    ingest(CORPUS / "harbor_rewrite.txt", outlet="Herald", published=datetime.date(2025, 3, 4), url="https://h.example/1")
+    given = Article.objects.get(source_name="harbor_rewrite.txt")
+    assert (given.outlet.name, given.published, given.url) == ("Herald", datetime.date(2025, 3, 4), "https://h.example/1")
+    assert not given.published_guessed and not given.outlet_guessed
+
+
+def test_unknown_metadata_stays_unknown():
+    ingest(CORPUS / "unrelated.txt")
+    article = Article.objects.get()
+    assert article.outlet is None and article.published is None
+
+
+def test_a_dry_run_writes_nothing():
+    out, _ = ingest(CORPUS, dry_run=True)
+    assert "dry run, nothing written: 3 created" in out
+    assert counts() == dict.fromkeys(counts(), 0)
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path):
+    shutil.copy(CORPUS / "unrelated.txt", tmp_path / "good.txt")
+    (tmp_path / "empty.txt").write_text("   \n")
+    (tmp_path / "broken.jsonl").write_text('{"title": "ok", "text": "He said “fine” today."}\n{not json\n')
+    with pytest.raises(CommandError, match="2 source\\(s\\) failed"):
+        ingest(tmp_path)
+    assert set(Article.objects.values_list("source_name", flat=True)) == {"good.txt", "broken.jsonl:1"}
+
+
+def test_failures_name_the_file_and_line(tmp_path):
+    (tmp_path / "broken.jsonl").write_text('{"title": "ok", "text": "He said “fine” today."}\n{not json\n')
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("ingest", str(tmp_path / "broken.jsonl"), stdout=io.StringIO(), stderr=err)
+    assert "broken.jsonl:2:" in err.getvalue()
+
+
+def test_a_missing_path_is_reported_and_fails():
+    with pytest.raises(CommandError):
+        ingest(CORPUS / "does-not-exist.txt")
+
+
+def test_new_content_under_the_same_name_replaces_automatic_results_and_keeps_manual_ones(tmp_path, admin_user):
+    article_file = tmp_path / "story.txt"
+    article_file.write_text(
+        "Minister speaks\n\n“Taxes will not rise this year,” Finance Minister Anna Berg said on Tuesday.\n\n"
+        "“We will balance the budget,” she added."
+    )
+    ingest(article_file)
+    quote = Quote.objects.get(text__startswith="We will balance")
+    other = Speaker.objects.create(name="Karl Holm")
+    Quote.objects.filter(pk=quote.pk).update(speaker=other, speaker_decided_by=Decision.MANUAL)
+    VariantLabel.objects.create(quote=quote, label="verbatim", author=admin_user, note="checked")
+
+    article_file.write_text(
+        "Minister speaks\n\nA correction was added.\n\n“Taxes will not rise this year,” Finance Minister Anna Berg said."
+        "\n\n“We will balance the budget,” she added."
+    )
+    out, _ = ingest(article_file)
+    assert "1 updated" in out
+    assert Article.objects.count() == 1
+    quote = Quote.objects.get(text__startswith="We will balance")
+    assert quote.speaker == other and quote.speaker_decided_by == Decision.MANUAL
+    assert quote.labels.get().note == "checked"
+    assert quote.article.body[quote.start : quote.end] == quote.text
+
+
+def test_the_service_reports_each_outcome():
+    outcomes = list(ingest_sources(sources=read_paths([CORPUS / "unrelated.txt"]), overrides=Overrides()))
+    assert [(o.status, o.source_name) for o in outcomes] == [("created", "unrelated.txt")]
+    assert outcomes[0].quotes == 2
+
+
+def test_export_writes_one_record_per_quote_in_jsonl_and_csv(tmp_path):
+    ingest(CORPUS)
+    call_command("export_quotes", "--output", str(tmp_path / "q.jsonl"))
+    records = [json.loads(line) for line in (tmp_path / "q.jsonl").read_text().splitlines()]
+    assert len(records) == Quote.objects.count()
+    required = {"article", "outlet", "published", "text", "start", "end", "kind", "speaker", "speaker_as_written",
+                "relay", "statement", "statement_label"}  # fmt: skip
+    assert required <= set(records[0])
+    out = io.StringIO()
+    call_command("export_quotes", "--format", "csv", stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert len(rows) == len(records) and rows[0]["article"] == records[0]["article"]
