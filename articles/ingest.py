@@ -163,7 +163,7 @@ def store_article(*, item: _Pending, overrides: Overrides) -> Outcome:
         quotes = _store_quotes(article=article, extracted=item.quotes)
         statements = _assign(article=article, quotes=quotes)
         kept.reapply(quotes)
-        _refresh_statements(statements | kept.statements)
+        refresh_statements(statements | kept.statements)
     return Outcome(
         status,
         source.source_name,
@@ -318,7 +318,13 @@ def _assign(*, article: Article, quotes: list[Quote]) -> set[int]:
     return touched
 
 
-def _refresh_statements(statement_ids: Iterable[int]) -> None:
+STATEMENT_FIGURES = [
+    "speaker", "occasion_date", "reference", "reference_decided_by", "label", "divergence", "rendering_count",
+    "outlet_count",
+]  # fmt: skip
+
+
+def refresh_statements(statement_ids: Iterable[int]) -> None:
     """Recompute speaker, occasion date, reference and label of statements; infer speakers from other outlets."""
     ids = [pk for pk in statement_ids if pk is not None]
     renderings: dict[int, list[Quote]] = defaultdict(list)
@@ -348,9 +354,9 @@ def _refresh_statements(statement_ids: Iterable[int]) -> None:
             statement.reference_decided_by = Decision.AUTOMATIC
         statement.label = _label(statement.reference.text)
         statement.divergence = mean_divergence(statement.reference.text, [q.text for q in quotes])
-        statement.save(
-            update_fields=["speaker", "occasion_date", "reference", "reference_decided_by", "label", "divergence"]
-        )
+        statement.rendering_count = len(quotes)
+        statement.outlet_count = len({q.article.outlet_id or f"article {q.article_id}" for q in quotes})
+        statement.save(update_fields=STATEMENT_FIGURES)
 
 
 def _infer_speakers(quotes: Sequence[Quote]) -> None:

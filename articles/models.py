@@ -7,7 +7,7 @@ the machine's and survives a re-ingest.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -100,24 +100,14 @@ class SpeakerAlias(models.Model):
 
 
 class StatementQuerySet(models.QuerySet):
-    def with_counts(self) -> "StatementQuerySet":
-        return self.annotate(
-            rendering_count=Count("renderings", distinct=True),
-            outlet_count=Count("renderings__article__outlet", distinct=True),
-            article_count=Count("renderings__article", distinct=True),
-        )
-
     def search(self, text: str) -> "StatementQuerySet":
+        """Statements whose renderings or speaker names contain the text (case-insensitive)."""
         text = text.strip()
         if not text:
             return self
-        matching_quotes = Quote.objects.filter(statement=OuterRef("pk"), text__icontains=text)
-        return self.filter(
-            Exists(matching_quotes)
-            | Q(speaker__name__icontains=text)
-            | Q(speaker__aliases__name__icontains=text)
-            | Q(label__icontains=text)
-        ).distinct()
+        in_quotes = Quote.objects.filter(statement=OuterRef("pk"), text__icontains=text)
+        in_aliases = SpeakerAlias.objects.filter(speaker=OuterRef("speaker"), name__icontains=text)
+        return self.filter(Exists(in_quotes) | Q(speaker__name__icontains=text) | Exists(in_aliases))
 
 
 class Statement(models.Model):
@@ -143,6 +133,10 @@ class Statement(models.Model):
     reference_decided_by = models.CharField(
         max_length=16, choices=Decision.choices, default=Decision.AUTOMATIC
     )
+    rendering_count = models.PositiveIntegerField(default=0)
+    outlet_count = models.PositiveIntegerField(
+        default=0, help_text="Distinct outlets; each article without a named outlet counts as its own."
+    )
     divergence = models.FloatField(
         default=0.0,
         help_text="Mean divergence of the renderings from the reference (0 word for word .. 1 nothing in common); "
@@ -157,6 +151,7 @@ class Statement(models.Model):
         indexes = [
             models.Index(fields=["occasion_date"], name="statement_occasion_date_idx"),
             models.Index(fields=["-divergence"], name="statement_divergence_idx"),
+            models.Index(fields=["-outlet_count", "-rendering_count"], name="statement_reach_idx"),
         ]
 
     def __str__(self) -> str:

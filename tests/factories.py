@@ -3,6 +3,7 @@
 import hashlib
 import itertools
 
+from articles.ingest import refresh_statements
 from articles.models import Article, Outlet, Quote, Speaker, Statement
 
 _counter = itertools.count(1)
@@ -45,6 +46,6 @@ def make_statement_with_renderings(*, speaker_name: str, text: str, outlets: int
         outlet = Outlet.objects.create(name=f"Outlet {n}")
         article = make_article(body=f"Headline {n}\n\n{speaker_name} said: “{text}”", outlet=outlet)
         quote = make_quote(article=article, text=text, statement=statement, speaker=speaker)
-    statement.reference = quote
-    statement.save(update_fields=["reference"])
+    refresh_statements([statement.pk])
+    statement.refresh_from_db()
     return statement

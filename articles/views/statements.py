@@ -1,25 +1,63 @@
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from articles.models import Article, Statement
+from articles.comparison import compare
+from articles.forms import StatementFilterForm
+from articles.models import Article, Quote, Statement, VariantLabel
 
 PAGE_SIZE = 25
 
 
+def wants_fragment(request: HttpRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
 @require_GET
 def statement_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    statements = (
-        Statement.objects.search(query)
-        .with_counts()
-        .select_related("speaker", "reference__article__outlet")
-        .order_by("-outlet_count", "-rendering_count", "-occasion_date", "pk")
-    )
+    form = StatementFilterForm(request.GET)
+    statements = Statement.objects.select_related("speaker", "reference")
+    statements = form.filter(statements) if form.is_valid() else statements.none()
     page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
     template = "articles/statement_list.html"
-    if request.htmx and not request.htmx.history_restore_request:
+    if wants_fragment(request):
         template += "#results"
-    context = {"page": page, "q": query, "article_count": Article.objects.count()}
+    context = {
+        "page": page,
+        "form": form,
+        "speaker": form.cleaned_data.get("speaker") if form.is_valid() else None,
+        "article_count": Article.objects.count(),
+    }
+    return render(request, template, context)
+
+
+def renderings_of(statement: Statement) -> list[Quote]:
+    return list(
+        statement.renderings.filter(not_a_quote=False)
+        .select_related("article__outlet", "speaker")
+        .prefetch_related(Prefetch("labels", VariantLabel.objects.select_related("author")))
+        .order_by("article__published", "article_id", "start")
+    )
+
+
+@require_GET
+def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = get_object_or_404(Statement.objects.select_related("speaker"), pk=pk)
+    quotes = renderings_of(statement)
+    reference = next((q for q in quotes if str(q.pk) == request.GET.get("ref")), None)
+    reference = reference or next((q for q in quotes if q.pk == statement.reference_id), None)
+    if reference is None and quotes:
+        reference = quotes[0]
+    comparison = compare(quotes=quotes, reference=reference) if reference else None
+    template = "articles/statement_detail.html"
+    if wants_fragment(request):
+        template += "#comparison"
+    context = {
+        "statement": statement,
+        "comparison": comparison,
+        "outlets": {q.article.outlet_id or -q.article_id for q in quotes},
+        "articles": {q.article_id for q in quotes},
+    }
     return render(request, template, context)

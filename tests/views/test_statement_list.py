@@ -56,5 +56,5 @@ def test_post_is_not_allowed(client):
 def test_the_list_costs_a_constant_number_of_queries(client, django_assert_num_queries, rows):
     for n in range(rows):
         make_statement_with_renderings(speaker_name=f"Speaker {n}", text=f"Statement number {n}.", outlets=2)
-    with django_assert_num_queries(3):  # count, statements page, articles count
+    with django_assert_num_queries(4):  # count, statements page, articles count, outlet menu
         client.get(URL)

@@ -1,0 +1,43 @@
+from django import forms
+
+from articles.models import Label, Outlet, Speaker
+
+SORTS = {
+    "outlets": ["-outlet_count", "-rendering_count", "-occasion_date", "pk"],
+    "divergent": ["-divergence", "-outlet_count", "pk"],
+    "newest": ["-occasion_date", "-created_at", "pk"],
+}
+
+
+class StatementFilterForm(forms.Form):
+    """The statements list's search, filters and sort (all optional; bad values are ignored with a message)."""
+
+    q = forms.CharField(required=False, label="Search quotes and speakers")
+    # Speakers are too many for a menu: the filter is set by links from speaker pages and shown as a chip.
+    speaker = forms.ModelChoiceField(Speaker.objects.all(), required=False, widget=forms.HiddenInput)
+    outlet = forms.ModelChoiceField(Outlet.objects.all(), required=False, empty_label="any outlet")
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    several_outlets = forms.BooleanField(required=False, label="Reported by two or more outlets")
+    label = forms.ChoiceField(choices=[("", "any label"), *Label.choices], required=False)
+    sort = forms.ChoiceField(
+        choices=[("outlets", "most outlets"), ("divergent", "most divergent"), ("newest", "newest")],
+        required=False,
+    )
+
+    def filter(self, statements):
+        data = self.cleaned_data
+        statements = statements.search(data.get("q") or "")
+        if data.get("speaker"):
+            statements = statements.filter(speaker=data["speaker"])
+        if data.get("outlet"):
+            statements = statements.filter(renderings__article__outlet=data["outlet"]).distinct()
+        if data.get("date_from"):
+            statements = statements.filter(occasion_date__gte=data["date_from"])
+        if data.get("date_to"):
+            statements = statements.filter(occasion_date__lte=data["date_to"])
+        if data.get("several_outlets"):
+            statements = statements.filter(outlet_count__gte=2)
+        if data.get("label"):
+            statements = statements.filter(renderings__labels__label=data["label"]).distinct()
+        return statements.order_by(*SORTS[data.get("sort") or "outlets"])

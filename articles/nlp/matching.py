@@ -1,0 +1,511 @@
+"""Which renderings report the same statement, and the keys that find candidates for that decision.
+
+A statement is one utterance by one speaker on one occasion. Renderings of it may be verbatim, trimmed,
+extended, partial ("rock-solid" inside a sentence), reworded or translated differently. Similar words by
+the same speaker on another occasion are a different statement, so text similarity alone never decides:
+occasion evidence (publication dates, dates inferred from articles that report the same occasion, and
+article-to-article support) and speakers gate every merge.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz.distance import LCSseq
+
+# ---------------------------------------------------------------------------------------------------------
+# Public data
+
+
+@dataclass(frozen=True)
+class Rendering:
+    text: str
+    kind: str  # "direct" | "partial" | "headline" | "indirect"
+    speaker: str | None  # canonical speaker name, or None when unknown
+    published: datetime.date | None  # the article's publication date, when known
+    article: str  # identity of the article it comes from
+    sentence: str = ""  # the sentence around it
+
+
+@dataclass(frozen=True)
+class Assignment:
+    statement: int | None  # an existing statement id it joins, or None
+    group: int  # new renderings with statement None and the same group form one new statement
+    keep: bool  # False only for an indirect rendering that matches no quoted rendering
+    score: float
+    reason: str
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Tuning. Fitted on the labelled pairs in tests/nlp/test_matching.py (see fit notes there), not on the seeds.
+
+SAME_OCCASION_DAYS = 5  # a speech on Sunday is reported until mid-week; later coverage is a re-quote
+SHORT = 3  # quotes with at most this many content words must appear word for word, in order
+MATCH = 0.62  # text similarity for a match when nothing speaks against it
+STRONG = 0.80  # a match this good between long renderings ties two articles to one occasion
+UNDATED = 0.70  # no date and no article tie: similar words may be the same speaker on another day
+WEAK = 0.45  # accepted only between articles already tied to the same occasion
+REQUOTE = 0.90  # near-verbatim: survives a date gap (a statement re-quoted weeks later)
+REQUOTE_WORDS = 5
+STRONG_WORDS = 4
+USE_EMBEDDING = True  # paraphrase/translation signal from embedding.py, when the model is installed
+
+# Function words and the vocabulary of reporting itself: they say nothing about which utterance it is.
+# Negations stay: "no limits" and "limits" are different claims.
+_STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are aren as at be because been before being
+    below between both but by can could did do does doing down during each either else ever every
+    few for from further had has have having he her here hers herself him himself his how i if in into is
+    it its itself just let me more most much must my myself nor of off on once only or other ought our ours
+    ourselves out over own per same shall she should so some such than that the their theirs them
+    themselves then there these they this those through thus to too under until up upon us very was we
+    were what when where whether which while who whom whose why will with within without would yet you
+    your yours yourself yourselves s t ve ll re d m said say says saying told tell according added
+    one ones may might even still already well like via since""".split()
+)
+
+_NEGATIONS = frozenset(
+    "no not never cannot cant nor non none nothing nobody neither dont doesnt didnt wont isnt arent wasnt"
+    " werent couldnt shouldnt wouldnt".split()
+)
+_NEGATION_PENALTY = 0.2  # "cannot be achieved by force" is not "can only be achieved through talks"
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Text normal form and index keys
+
+
+def normalize(text: str) -> str:
+    """Case-, accent-, punctuation- and hyphen-insensitive form: "Rock Solid," == "rock-solid"."""
+    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = re.sub(r"'s\b", "", text)  # possessive: "China's" and "China" are the same word for matching
+    text = text.replace("'", "")  # contractions: "don't" -> "dont" on both sides
+    return " ".join(_TOKEN.findall(text))
+
+
+def _stem(word: str) -> str:
+    # A light suffix stripper so inflections meet ("changes"/"changing", "stands"/"stand"); it only has
+    # to be consistent with itself, not linguistically right.
+    if len(word) <= 3 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith(("sses", "xes", "zes", "ches", "shes")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ingly", "edly", "ing", "ed", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+        word = word[:-1]  # "stopped" -> "stopp" -> "stop"
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+@functools.lru_cache(maxsize=65536)
+def _content(text: str) -> tuple[str, ...]:
+    """Stems of the content words, in order."""
+    return tuple(_stem(w) for w in normalize(text).split() if w not in _STOPWORDS)
+
+
+def _key(*parts: str) -> int:
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)  # fits a signed BIGINT column
+
+
+def index_keys(text: str) -> list[int]:
+    """Keys for the candidate index: unordered pairs of adjacent content-word stems.
+
+    Two renderings of one statement nearly always share a two-word stretch once function words are
+    gone ("rock-solid" in "remains rock-solid"; "objectivity and impartiality" in two translations),
+    while one pair of content words is far rarer than either word alone, so a key's posting list stays
+    short at a million quotes. Pairs are unordered so "solid as rock" still finds "rock solid" (the
+    decision itself is order-aware). A quote with a single content word gets that word as its key.
+    About one key per content word: 5-40 per quote.
+    """
+    words = _content(text)
+    if len(words) == 1:
+        return [_key("w", words[0])]
+    keys = {_key("p", *sorted(pair)) for pair in zip(words, words[1:], strict=False)}
+    return sorted(keys)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Pairwise evidence
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A rendering with what the decisions need, computed once."""
+
+    index: int  # position in new, or -1 for candidates
+    rendering: Rendering
+    words: tuple[str, ...]
+    statement: int | None = None  # for candidates
+    quoted: bool = True
+    vectors: tuple[tuple[str, ...], Any] | None = field(default=None, compare=False)  # words, word vectors
+
+
+@dataclass(frozen=True)
+class _Text:
+    similarity: float
+    lexical: float
+    short_words: int
+    reason: str
+
+
+def _contains(long: tuple[str, ...], short: tuple[str, ...]) -> bool:
+    n = len(short)
+    return any(long[i : i + n] == short for i in range(len(long) - n + 1))
+
+
+def _semantic_cover(a: _Item, b: _Item) -> float | None:
+    # Mean, over the shorter rendering's content words, of the best cosine against the longer rendering's
+    # contextual word vectors: a translation's "upheld ... fundamental" finds "adhered ... basic".
+    if a.vectors is None or b.vectors is None:
+        return None
+    import numpy as np
+
+    short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
+    assert short.vectors is not None and long.vectors is not None
+    s_words, s_vec = short.vectors
+    _, l_vec = long.vectors
+    keep = [i for i, w in enumerate(s_words) if w.isalnum() and w not in _STOPWORDS]
+    if not keep or len(l_vec) == 0:
+        return None
+    best = (s_vec[keep] @ l_vec.T).max(axis=1)
+    return float(np.mean(best))
+
+
+def _text(a: _Item, b: _Item) -> _Text:
+    short, long = (a.words, b.words) if len(a.words) <= len(b.words) else (b.words, a.words)
+    n = len(short)
+    if n == 0:
+        same = normalize(a.rendering.text) == normalize(b.rendering.text) != ""
+        return _Text(
+            1.0 if same else 0.0, 1.0 if same else 0.0, 0, "same words" if same else "no content words"
+        )
+    if n <= SHORT:
+        # Short quotes carry no context: only the same words in the same order count.
+        if _contains(long, short):
+            return _Text(1.0, 1.0, n, f"'{' '.join(short)}' contained")
+        return _Text(0.0, 0.0, n, "short quote not contained")
+    cover = len(set(short) & set(long)) / len(set(short))
+    ordered = LCSseq.similarity(list(short), list(long)) / n
+    lexical = 0.5 * cover + 0.5 * ordered
+    similarity = lexical
+    reason = f"word cover {cover:.2f}, in order {ordered:.2f}"
+    semantic = _semantic_cover(a, b) if USE_EMBEDDING else None
+    if semantic is not None:
+        # Meaning cover lifts reworded and translated renderings ("upheld ... fundamental" for "adhered ...
+        # basic"); averaged with word cover because on its own it also rates same-topic sentences highly.
+        blended = 0.5 * (lexical + semantic) + _SEM_LIFT
+        if blended > similarity:
+            similarity = blended
+            reason += f", meaning cover {semantic:.2f}"
+    if (set(short) & _NEGATIONS) - set(long):
+        similarity -= _NEGATION_PENALTY
+        reason += ", negation differs"
+    return _Text(similarity, lexical, n, reason)
+
+
+_SEM_LIFT = 0.03  # puts the blend on the word-cover scale: fitted so MATCH separates the labelled pairs
+
+
+def _day_gap(a: datetime.date | None, b: datetime.date | None) -> int | None:
+    return None if a is None or b is None else abs((a - b).days)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The decision
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    ok: bool
+    score: float
+    strong: bool
+    reason: str
+
+
+class _Occasions:
+    """Dates per (article, speaker), published or inferred from articles that share a statement."""
+
+    def __init__(self) -> None:
+        self.dates: dict[str, datetime.date] = {}
+        self.inferred: dict[tuple[str, str | None], datetime.date] = {}
+        self.support: Counter[tuple[str, str]] = Counter()
+
+    def date(self, item: _Item) -> datetime.date | None:
+        r = item.rendering
+        if r.published is not None:
+            return r.published
+        # Per speaker: an article about today's meeting may also re-quote someone's older words.
+        return self.inferred.get((r.article, r.speaker))
+
+    def supported(self, a: str, b: str) -> bool:
+        return self.support[(a, b) if a <= b else (b, a)] > 0
+
+
+def _judge(a: _Item, b: _Item, occasions: _Occasions) -> _Verdict:
+    text = _text(a, b)
+    ra, rb = a.rendering, b.rendering
+    same_article = ra.article == rb.article
+    reasons = [text.reason]
+    long_enough = text.short_words >= REQUOTE_WORDS
+    verbatim = text.lexical >= REQUOTE and long_enough
+
+    # Speakers: evidence, not a gate. A different named speaker needs near-verbatim words (one
+    # attribution error must not split a statement); the same named speaker lowers the bar a little.
+    if ra.speaker and rb.speaker:
+        if ra.speaker != rb.speaker:
+            if not verbatim:
+                return _Verdict(
+                    False, text.similarity, False, f"speakers differ ({ra.speaker} / {rb.speaker})"
+                )
+            reasons.append("speakers differ, words near-verbatim")
+        else:
+            reasons.append("same speaker")
+
+    if same_article:
+        # One article reports one occasion per quoted utterance: same words here are the same statement.
+        ok = text.similarity >= MATCH
+        return _Verdict(ok, text.similarity, False, "; ".join([*reasons, "same article"]))
+
+    gap = _day_gap(occasions.date(a), occasions.date(b))
+    if gap is not None and gap > SAME_OCCASION_DAYS:
+        if not verbatim:
+            return _Verdict(False, text.similarity, False, f"{gap} days apart, words not near-verbatim")
+        reasons.append(f"re-quoted {gap} days apart")
+    elif gap is not None:
+        reasons.append(f"published {gap} days apart")
+
+    supported = occasions.supported(ra.article, rb.article)
+    same_speaker = bool(ra.speaker) and ra.speaker == rb.speaker
+    if text.short_words <= SHORT:
+        # A short phrase alone must not glue statements. Two bare fragments with the same words and speaker
+        # are the same catchphrase (often re-quoted later); a fragment inside another article's full
+        # sentence needs that article tied to the same occasion.
+        both_short = (
+            min(len(a.words), len(b.words)) == text.short_words and max(len(a.words), len(b.words)) <= SHORT
+        )
+        ok = (same_speaker or supported) if both_short else (supported or (same_speaker and gap is not None))
+        if text.short_words <= 1:
+            ok = ok and same_speaker
+        ok = ok and text.similarity >= MATCH
+        reasons.append("short quote" + (", articles share an occasion" if supported else ""))
+        return _Verdict(ok, text.similarity, False, "; ".join(reasons))
+
+    threshold = WEAK if supported else MATCH if gap is not None else UNDATED
+    if supported:
+        reasons.append("articles share an occasion")
+    ok = text.similarity >= threshold
+    strong = ok and text.similarity >= STRONG and text.short_words >= STRONG_WORDS
+    return _Verdict(ok, text.similarity, strong, "; ".join(reasons))
+
+
+def _embed(items: Sequence[_Item]) -> list[_Item]:
+    if not USE_EMBEDDING:
+        return list(items)
+    from articles.nlp import embedding
+
+    if not embedding.available():
+        return list(items)
+    todo = [i for i, item in enumerate(items) if len(item.words) > SHORT]
+    encoded = _encode_cached(tuple(items[i].rendering.text for i in todo))
+    out = list(items)
+    for i, enc in zip(todo, encoded, strict=True):
+        item = items[i]
+        out[i] = _Item(item.index, item.rendering, item.words, item.statement, item.quoted, enc)
+    return out
+
+
+_VECTOR_CACHE: dict[str, tuple[tuple[str, ...], Any]] = {}
+
+
+def _encode_cached(texts: tuple[str, ...]) -> list[tuple[tuple[str, ...], Any]]:
+    # Candidates come back on every ingest of a related article: keep their vectors for the process.
+    from articles.nlp import embedding
+
+    missing = sorted({t for t in texts if t not in _VECTOR_CACHE})
+    if missing:
+        if len(_VECTOR_CACHE) > 50_000:
+            _VECTOR_CACHE.clear()
+        for text, enc in zip(missing, embedding.encode(texts=missing), strict=True):
+            _VECTOR_CACHE[text] = (enc.words, enc.word_vectors)
+    return [_VECTOR_CACHE[t] for t in texts]
+
+
+def _infer_dates(
+    occasions: _Occasions,
+    candidates: Sequence[_Item],
+    pairs: Mapping[tuple[int, int], _Verdict],
+    new: Sequence[_Item],
+) -> None:
+    # Candidate articles without a date take the date of dated articles in the same statements;
+    # the new article takes the dates of the candidate articles it strongly matches. Per speaker, so a
+    # re-quoted older statement by someone else keeps no date.
+    by_statement: dict[int, list[_Item]] = defaultdict(list)
+    for c in candidates:
+        if c.statement is not None:
+            by_statement[c.statement].append(c)
+    votes: dict[tuple[str, str | None], list[datetime.date]] = defaultdict(list)
+    for members in by_statement.values():
+        articles = {m.rendering.article for m in members}
+        dated = [m.rendering.published for m in members if m.rendering.published is not None]
+        if len(articles) < 2 or not dated:
+            continue
+        for m in members:
+            if m.rendering.published is None:
+                votes[(m.rendering.article, m.rendering.speaker)].extend(dated)
+                votes[(m.rendering.article, None)].extend(dated)
+    for (ni, ci), verdict in pairs.items():
+        if not verdict.strong:
+            continue
+        n_item, c_item = new[ni], candidates[ci]
+        date = c_item.rendering.published or occasions.inferred.get((c_item.rendering.article, None))
+        if date is None or n_item.rendering.published is not None:
+            continue
+        votes[(n_item.rendering.article, n_item.rendering.speaker)].append(date)
+        votes[(n_item.rendering.article, None)].append(date)
+    for key, dates in votes.items():
+        if key not in occasions.inferred:
+            occasions.inferred[key] = (
+                dates[len(dates) // 2] if len(dates) % 2 else sorted(dates)[len(dates) // 2]
+            )
+
+
+def _pair_key(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def assign_statements(
+    *, new: Sequence[Rendering], candidates: Mapping[int, Sequence[Rendering]]
+) -> list[Assignment]:
+    """Decide, for each new rendering, the existing statement it joins or the new group it forms."""
+    new_items = [_Item(i, r, _content(r.text), None, r.kind != "indirect") for i, r in enumerate(new)]
+    cand_items = [
+        _Item(-1, r, _content(r.text), sid, r.kind != "indirect")
+        for sid, renderings in candidates.items()
+        for r in renderings
+    ]
+    embedded = _embed([*new_items, *cand_items])
+    new_items, cand_items = embedded[: len(new_items)], embedded[len(new_items) :]
+
+    # Pass 1: dates from the candidates alone, then strong matches tie articles to occasions.
+    occasions = _Occasions()
+    _infer_dates(occasions, cand_items, {}, new_items)
+    first: dict[tuple[int, int], _Verdict] = {}
+    for ni, n in enumerate(new_items):
+        if not n.quoted:
+            continue
+        for ci, c in enumerate(cand_items):
+            if c.quoted and n.words and c.words:
+                first[(ni, ci)] = _judge(n, c, occasions)
+    _infer_dates(occasions, cand_items, first, new_items)
+    strong_statements: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for (ni, ci), found in first.items():
+        if found.strong:
+            key = _pair_key(new_items[ni].rendering.article, cand_items[ci].rendering.article)
+            strong_statements[key].add(cand_items[ci].statement or -1)
+    # Candidate articles in one multi-article statement also report one occasion.
+    by_statement: dict[int, set[str]] = defaultdict(set)
+    for c in cand_items:
+        if c.statement is not None and c.quoted:
+            by_statement[c.statement].add(c.rendering.article)
+    for articles in by_statement.values():
+        for a in articles:
+            for b in articles:
+                if a < b:
+                    strong_statements[(a, b)].add(-2)
+    for key, statements in strong_statements.items():
+        occasions.support[key] = len(statements)
+
+    # Pass 2: final verdicts, complete-link style against statements and new groups.
+    def verdict(a: _Item, b: _Item) -> _Verdict:
+        return _judge(a, b, occasions)
+
+    cand_by_statement: dict[int, list[_Item]] = defaultdict(list)
+    for c in cand_items:
+        if c.statement is not None:
+            cand_by_statement[c.statement].append(c)
+
+    # Longest quoted renderings first: they anchor groups that partial quotes then join.
+    order = sorted(
+        range(len(new_items)), key=lambda i: (not new_items[i].quoted, -len(new_items[i].words), i)
+    )
+    groups: dict[int, list[_Item]] = {}
+    group_statement: dict[int, int | None] = {}
+    result: dict[int, Assignment] = {}
+    for i in order:
+        item = new_items[i]
+        best: tuple[float, str, int | None, int | None] | None = None  # score, reason, statement, group
+        for sid, members in cand_by_statement.items():
+            fit = _fit(item, members, verdict)
+            if fit and (best is None or fit[0] > best[0]):
+                best = (fit[0], fit[1], sid, None)
+        for gid, members in groups.items():
+            fit = _fit(item, members, verdict)
+            if fit and (best is None or fit[0] > best[0]):
+                best = (fit[0], fit[1], group_statement[gid], gid)
+        if best is None:
+            if not item.quoted:
+                result[i] = Assignment(None, i, False, 0.0, "indirect: matches no quoted rendering")
+                continue
+            groups[i] = [item]
+            group_statement[i] = None
+            result[i] = Assignment(None, i, True, 0.0, "new statement")
+            continue
+        score, reason, joined, found_group = best
+        if found_group is None:
+            # Joining an existing statement: new renderings that join it share one group.
+            gid = next((g for g, s in group_statement.items() if s == joined and s is not None), i)
+            groups.setdefault(gid, [])
+            group_statement[gid] = joined
+        else:
+            gid = found_group
+        groups[gid].append(item)
+        result[i] = Assignment(joined, gid, True, round(score, 3), reason)
+    return [result[i] for i in range(len(new_items))]
+
+
+def _fit(
+    item: _Item, members: Sequence[_Item], verdict: Callable[[_Item, _Item], _Verdict]
+) -> tuple[float, str] | None:
+    """Score of `item` against a statement's members, or None when it does not belong.
+
+    It must match the statement's reference (its longest quoted rendering) or, for a short quote, some
+    quoted member; and it must not contradict most of the other long quoted members, so A~B and B~C
+    never make A~C when A and C differ.
+    """
+    quoted = [m for m in members if m.quoted]
+    if not quoted:
+        return None
+    verdicts = [(m, verdict(item, m)) for m in quoted]
+    matched = [(m, v) for m, v in verdicts if v.ok]
+    if not matched:
+        return None
+    reference = max(quoted, key=lambda m: len(m.words))
+    ref_verdict = next(v for m, v in verdicts if m is reference)
+    if len(item.words) > SHORT and len(reference.words) > SHORT and not ref_verdict.ok:
+        return None  # a long rendering must match the statement's fullest rendering, not only a fragment
+    longs = [(m, v) for m, v in verdicts if len(m.words) > SHORT and m is not reference]
+    if longs and sum(v.ok for _, v in longs) * 2 < len(longs):
+        return None
+    best_member, best = max(matched, key=lambda mv: mv[1].score)
+    return best.score, best.reason

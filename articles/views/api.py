@@ -1,0 +1,75 @@
+"""JSON for other tools: the same data as the statement pages."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from articles.forms import StatementFilterForm
+from articles.models import Quote, Statement
+from articles.views.statements import renderings_of
+
+PAGE_SIZE = 50
+
+
+def statement_json(statement: Statement) -> dict:
+    return {
+        "id": statement.pk,
+        "label": statement.label,
+        "speaker": statement.speaker.name if statement.speaker else None,
+        "occasion_date": statement.occasion_date.isoformat() if statement.occasion_date else None,
+        "reference": statement.reference_id,
+        "renderings": statement.rendering_count,
+        "outlets": statement.outlet_count,
+        "divergence": round(statement.divergence, 4),
+        "url": f"/statements/{statement.pk}/",
+    }
+
+
+def rendering_json(quote: Quote) -> dict:
+    article = quote.article
+    return {
+        "id": quote.pk,
+        "text": quote.text,
+        "kind": quote.kind,
+        "start": quote.start,
+        "end": quote.end,
+        "speaker": quote.speaker.name if quote.speaker else None,
+        "speaker_as_written": quote.speaker_as_written,
+        "speaker_decided_by": quote.speaker_decided_by,
+        "cue": quote.cue,
+        "relay": quote.relay,
+        "article": {
+            "id": article.pk,
+            "title": article.title,
+            "source_name": article.source_name,
+            "outlet": article.outlet.name if article.outlet else None,
+            "published": article.published.isoformat() if article.published else None,
+            "url": article.url,
+        },
+    }
+
+
+@require_GET
+def statement_list(request: HttpRequest) -> JsonResponse:
+    form = StatementFilterForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    statements = form.filter(Statement.objects.select_related("speaker"))
+    page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
+    return JsonResponse(
+        {
+            "count": page.paginator.count,
+            "page": page.number,
+            "pages": page.paginator.num_pages,
+            "results": [statement_json(s) for s in page.object_list],
+        }
+    )
+
+
+@require_GET
+def statement_detail(request: HttpRequest, pk: int) -> JsonResponse:
+    statement = get_object_or_404(Statement.objects.select_related("speaker"), pk=pk)
+    data = statement_json(statement)
+    data["renderings"] = [rendering_json(q) for q in renderings_of(statement)]
+    return JsonResponse(data)

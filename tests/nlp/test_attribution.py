@@ -1,0 +1,205 @@
+import pytest
+
+from articles.nlp.attribution import ExtractedQuote, extract_quotes
+
+
+def article(nlp, headline: str, *paragraphs: str) -> list[ExtractedQuote]:
+    body = headline + "\n\n" + "\n\n".join(paragraphs)
+    quotes = extract_quotes(nlp(body), title_end=len(headline))
+    for quote in quotes:
+        assert body[quote.start : quote.end] == quote.text
+    return quotes
+
+
+def speakers(quotes: list[ExtractedQuote]) -> dict[str, str | None]:
+    return {q.text.strip(" ,.").split()[0] + "…": q.speaker for q in quotes if q.kind != "indirect"}
+
+
+def by_text(quotes: list[ExtractedQuote], start: str) -> ExtractedQuote:
+    return next(q for q in quotes if q.text.startswith(start) and q.kind != "indirect")
+
+
+def test_it_attributes_a_statement_and_told_cnn_as_a_relay(nlp):
+    quotes = article(
+        nlp,
+        "Senator blasts budget deal",
+        "Sen. Maria Alvarez, a Democrat from New Mexico, said in a statement that the deal was "
+        "“a betrayal of working families.”",
+        "“We were promised a vote and we got a backroom bargain,” Alvarez told CNN on Tuesday.",
+        "“I will not support it,” she added.",
+    )
+    first = by_text(quotes, "a betrayal")
+    assert first.speaker == "Maria Alvarez" and first.speaker_kind == "person"
+    second = by_text(quotes, "We were promised")
+    assert second.speaker == "Maria Alvarez" and second.relay == "CNN" and second.cue == "told"
+    third = by_text(quotes, "I will not")
+    assert third.speaker == "Maria Alvarez" and third.speaker_as_written == "she" and third.cue == "added"
+
+
+def test_it_attributes_a_sports_interview_with_an_inverted_cue(nlp):
+    quotes = article(
+        nlp,
+        "Rangers boss vows to fight on after derby defeat",
+        "Rangers manager Tom Briggs was defiant after Saturday's 3-1 loss to Celtic.",
+        "“We didn't deserve to lose by that margin,” said Briggs, who has won two of his last ten games.",
+        "“The lads gave everything. I have no complaints about the effort.”",
+        "Celtic striker Joao Silva, who scored twice, said the win was “massive for the club.”",
+    )
+    assert by_text(quotes, "We didn").speaker == "Tom Briggs"
+    assert by_text(quotes, "We didn").speaker_description == "Rangers manager"
+    assert by_text(quotes, "The lads").speaker == "Tom Briggs"
+    assert by_text(quotes, "massive").speaker == "Joao Silva"
+
+
+def test_a_colon_introduces_the_quote(nlp):
+    quotes = article(
+        nlp,
+        "Mayor announces curfew",
+        "Mayor Linda Park had a blunt message for residents on Friday: “Stay home after ten. This is not a "
+        "request.”",
+        "Police Chief Omar Reyes put it this way:",
+        "“Anyone on the streets after curfew will be stopped.”",
+    )
+    assert by_text(quotes, "Stay home").speaker == "Linda Park"
+    assert by_text(quotes, "Anyone on").speaker == "Omar Reyes"
+
+
+def test_a_multi_paragraph_quote_keeps_its_speaker(nlp):
+    quotes = article(
+        nlp,
+        "Governor defends plan",
+        "“We looked at every option,” Governor Ray Dunn said. “We talked to the hospitals, the unions and "
+        "the parents.",
+        "“In the end there was only one choice that protected both the schools and the economy.”",
+        "Critics were not convinced.",
+    )
+    assert [q.speaker for q in quotes if q.kind != "indirect"] == ["Ray Dunn"] * 3
+    assert by_text(quotes, "In the end").cue == ""
+
+
+def test_two_officials_alternating_in_a_phone_call(nlp):
+    quotes = article(
+        nlp,
+        "Blinken and Wang clash in phone call",
+        "U.S. Secretary of State Antony Blinken spoke by phone with Chinese Foreign Minister Wang Yi on "
+        "Thursday.",
+        "“The United States will defend its interests,” Blinken said, according to the State Department.",
+        "Wang replied that Washington should “stop interfering in China's internal affairs.”",
+        "“Dialogue is better than confrontation,” he said.",
+        "“We agree on that much,” Blinken said later. “But words must be matched by deeds,” he added.",
+    )
+    assert by_text(quotes, "The United States").speaker == "Antony Blinken"
+    assert by_text(quotes, "stop interfering").speaker == "Wang Yi"
+    assert by_text(quotes, "Dialogue").speaker == "Wang Yi"
+    assert by_text(quotes, "We agree").speaker == "Antony Blinken"
+    assert by_text(quotes, "But words").speaker == "Antony Blinken"
+
+
+def test_an_institution_speaks_in_its_own_name(nlp):
+    quotes = article(
+        nlp,
+        "Kremlin rejects talks",
+        "The Kremlin said on Monday that the proposal was “not serious.”",
+        "Russia's foreign ministry said the talks were “a waste of time” and accused the West of "
+        "“hypocrisy.”",
+    )
+    kremlin = by_text(quotes, "not serious")
+    assert kremlin.speaker_kind == "institution" and "Kremlin" in (kremlin.speaker or "")
+    ministry = by_text(quotes, "a waste of time")
+    assert ministry.speaker_kind == "institution" and "ministry" in (ministry.speaker or "")
+    assert by_text(quotes, "hypocrisy").speaker == ministry.speaker
+
+
+def test_a_description_only_speaker_is_none_and_he_follows_it(nlp):
+    quotes = article(
+        nlp,
+        "Talks stall",
+        "Chinese Foreign Minister Wang Yi arrived in Moscow on Tuesday.",
+        "“Our relations are solid,” a senior Chinese official said, according to TASS.",
+        "“Nothing will change that,” he said.",
+    )
+    first = by_text(quotes, "Our relations")
+    assert first.speaker is None and first.speaker_as_written == "a senior Chinese official"
+    assert first.relay == "TASS"
+    assert by_text(quotes, "Nothing will").speaker is None
+
+
+def test_surname_and_title_resolve_to_the_full_name(nlp):
+    quotes = article(
+        nlp,
+        "Minister warns on rates",
+        "Finance Minister Heather Collins said inflation was “stubborn but beatable.”",
+        "According to the minister, the central bank would act “at a measured pace.”",
+        "“There will be no surprises,” Collins said.",
+    )
+    for quote in quotes:
+        if quote.kind != "indirect":
+            assert quote.speaker == "Heather Collins"
+            assert quote.speaker_description == "Finance Minister"
+
+
+def test_scare_quotes_titles_and_nicknames_are_not_quotations(nlp):
+    quotes = article(
+        nlp,
+        "A season to remember",
+        "The so-called “Iron Curtain” defence conceded only twelve goals all season.",
+        "Fans lined up to buy the club's new book, “Champions at Last,” on Saturday.",
+        "Striker Ben Cole, nicknamed “the Hammer”, scored twice.",
+        "“It was the best day of my life,” Cole said.",
+    )
+    assert [q.text for q in quotes if q.kind != "indirect"] == ["It was the best day of my life,"]
+
+
+def test_a_partial_quote_inside_the_reporters_sentence(nlp):
+    quotes = article(
+        nlp,
+        "Trade ties",
+        "Relations between the two countries are “rock-solid” and will grow, Trade Secretary Ana Ruiz said "
+        "on Sunday.",
+        "Ruiz called the new agreement “more mature and resilient” than the last one.",
+    )
+    assert by_text(quotes, "rock-solid").speaker == "Ana Ruiz"
+    assert by_text(quotes, "rock-solid").kind == "partial"
+    assert by_text(quotes, "more mature").speaker == "Ana Ruiz"
+
+
+def test_a_headline_quote_takes_the_speaker_of_the_same_words_in_the_body(nlp):
+    quotes = article(
+        nlp,
+        "Britain Calls Ties ‘Unbreakable’",
+        "Prime Minister Keir Starmer said on Monday that ties with Washington were “unbreakable.”",
+    )
+    headline = by_text(quotes, "Unbreakable")
+    assert headline.kind == "headline" and headline.speaker == "Keir Starmer"
+
+
+def test_indirect_speech_with_a_named_speaker(nlp):
+    quotes = article(
+        nlp,
+        "Ties hold",
+        "The ties between the two nations are immune to outside pressure, Foreign Minister Ana Ruiz has said.",
+    )
+    (indirect,) = [q for q in quotes if q.kind == "indirect"]
+    assert indirect.text == "The ties between the two nations are immune to outside pressure"
+    assert indirect.speaker == "Ana Ruiz"
+
+
+def test_a_joint_statement_goes_to_one_of_its_authors(nlp):
+    quotes = article(
+        nlp,
+        "Leaders meet",
+        "Presidents Lula and Macron issued a joint statement that called the partnership “strategic and "
+        "irreversible.”",
+    )
+    assert by_text(quotes, "strategic").speaker in ("Lula", "Macron")
+
+
+@pytest.mark.parametrize("headline_len", [0])
+def test_it_works_without_a_headline(nlp, headline_len):
+    body = "“Nothing is decided,” the spokeswoman, Jane Doe, told reporters."
+    (quote,) = [q for q in extract_quotes(nlp(body), title_end=headline_len) if q.kind != "indirect"]
+    assert quote.kind == "direct" and quote.speaker == "Jane Doe" and quote.cue == "told"
+
+
+def test_an_empty_document_has_no_quotes(nlp):
+    assert extract_quotes(nlp(""), title_end=0) == []

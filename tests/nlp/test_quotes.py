@@ -1,0 +1,70 @@
+from articles.nlp.quotes import find_quote_spans, paragraph_bounds
+
+
+def texts(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in find_quote_spans(text=text)]
+
+
+def test_it_finds_curly_straight_and_guillemet_quotes():
+    text = "He said “yes” and “no”.\n\nShe said \"maybe\".\n\nIls ont dit «non» et „ja“."
+    assert texts(text) == ["yes", "no", "maybe", "non", "ja"]
+
+
+def test_offsets_exclude_the_marks():
+    text = "Ties are “rock-solid,” Wang said."
+    (span,) = find_quote_spans(text=text)
+    assert text[span.start - 1] == "“" and text[span.end] == "”"
+    assert text[span.start : span.end] == "rock-solid,"
+
+
+def test_a_nested_single_quote_belongs_to_the_outer_quote():
+    assert texts("“They call it ‘salami tactics’ here,” he said.") == ["They call it ‘salami tactics’ here,"]
+    assert texts("‘He told me “never” again,’ she said.") == ["He told me “never” again,"]
+
+
+def test_apostrophes_are_not_quotation_marks():
+    text = "Russia’s view, they don’t like rock ’n’ roll or the ’90s, and Jones’ car ’til dawn."
+    assert texts(text) == []
+
+
+def test_a_single_quote_with_a_plural_possessive_inside_closes_at_the_real_end():
+    assert texts("‘The players’ union is wrong,’ he said.") == ["The players’ union is wrong,"]
+
+
+def test_headline_single_quotes_around_a_possessive_word():
+    assert texts("China hails ‘rock-solid’ relations with Russia’s leader") == ["rock-solid"]
+
+
+def test_a_stray_mark_spoils_only_its_own_paragraph():
+    text = "A stray “ mark, then “a real quote” here.\n\nNext “fine” one.\n\nBroken ” closer “ok”."
+    assert texts(text) == ["a real quote", "fine", "ok"]
+
+
+def test_an_unclosed_quote_never_swallows_the_next_paragraph():
+    text = "He said “this never closes.\n\nThe reporter wrote on, and “this” is separate."
+    assert "this" in texts(text)
+    assert all("\n" not in t for t in texts(text))
+
+
+def test_a_multi_paragraph_quote_is_one_span_per_paragraph_linked_together():
+    text = (
+        "“We will fight on,” the coach said. “We have the players.\n\n"
+        "“And we have the fans behind us.”\n\nThe match is on Sunday."
+    )
+    spans = find_quote_spans(text=text)
+    assert [text[s.start : s.end] for s in spans] == [
+        "We will fight on,",
+        "We have the players.",
+        "And we have the fans behind us.",
+    ]
+    assert spans[1].continues and spans[2].continued and not spans[0].continues
+
+
+def test_a_quote_opening_a_paragraph_without_closing_runs_to_its_end():
+    text = "“This one is never closed by the sloppy editor.\n\nNew paragraph."
+    assert texts(text) == ["This one is never closed by the sloppy editor."]
+
+
+def test_paragraph_bounds_skip_blank_lines():
+    text = "Head\n\n  First.  \n\n\n\nSecond."
+    assert [text[a:b] for a, b in paragraph_bounds(text=text)] == ["Head", "First.", "Second."]
