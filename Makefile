@@ -27,6 +27,7 @@ demo: $(STAMP) var/secret_key
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input
 	$(DEMO_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py ingest demo/articles
+	$(DEMO_ENV) $(PY) manage.py demo_users
 	@echo "Verbatim at http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(DEMO_ENV) $(PY) manage.py db_worker & \
@@ -38,7 +39,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy
+	DEBUG=1 $(VENV)/bin/mypy
 
 # Quote extraction, attribution and grouping on the sample articles, scored against their gold annotations,
 # in a throwaway database.

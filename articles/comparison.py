@@ -67,7 +67,7 @@ def compare(*, quotes: Sequence[Quote], reference: Quote) -> Comparison:
         Wording(
             text=by_wording[key][0].text,
             cells=tuple(
-                Cell(" ".join(words), kind) for words, kind in zip(row.cells, row.kinds or ("equal",) * len(row.cells))
+                Cell(" ".join(words), kind) for words, kind in zip(row.cells, row.kinds, strict=True)
             ),
             quotes=tuple(by_wording[key]),
             is_reference=key == reference_key,

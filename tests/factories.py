@@ -45,7 +45,7 @@ def make_statement_with_renderings(*, speaker_name: str, text: str, outlets: int
         n = next(_counter)
         outlet = Outlet.objects.create(name=f"Outlet {n}")
         article = make_article(body=f"Headline {n}\n\n{speaker_name} said: “{text}”", outlet=outlet)
-        quote = make_quote(article=article, text=text, statement=statement, speaker=speaker)
+        make_quote(article=article, text=text, statement=statement, speaker=speaker)
     refresh_statements([statement.pk])
     statement.refresh_from_db()
     return statement

@@ -58,3 +58,27 @@ def test_the_list_costs_a_constant_number_of_queries(client, django_assert_num_q
         make_statement_with_renderings(speaker_name=f"Speaker {n}", text=f"Statement number {n}.", outlets=2)
     with django_assert_num_queries(4):  # count, statements page, articles count, outlet menu
         client.get(URL)
+
+
+def test_filters_sort_and_several_outlets(client):
+    make_statement_with_renderings(speaker_name="Ada Lovelace", text="The engine weaves patterns.", outlets=3)
+    make_statement_with_renderings(speaker_name="Alan Turing", text="Machines can think.", outlets=1)
+    html = client.get(URL, {"several_outlets": "on"}).content.decode()
+    assert "Ada Lovelace" in html and "Alan Turing" not in html
+    for sort in ("outlets", "divergent", "newest"):
+        assert client.get(URL, {"sort": sort}).status_code == 200
+
+
+def test_the_speaker_filter_shows_a_removable_chip(client):
+    statement = make_statement_with_renderings(
+        speaker_name="Ada Lovelace", text="The engine weaves.", outlets=1
+    )
+    make_statement_with_renderings(speaker_name="Alan Turing", text="Machines can think.", outlets=1)
+    html = client.get(URL, {"speaker": statement.speaker_id}).content.decode()
+    assert "Speaker: <a" in html and "Alan Turing" not in html
+
+
+def test_bad_filter_values_are_reported_not_crashed(client):
+    response = client.get(URL, {"date_from": "not-a-date", "sort": "random"})
+    assert response.status_code == 200
+    assert "were not understood" in response.content.decode()

@@ -1,0 +1,137 @@
+"""Statement, article, speaker and outlet pages and the JSON API."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Quote, Speaker, Statement
+from tests.factories import make_article, make_quote, make_statement_with_renderings
+
+pytestmark = pytest.mark.django_db
+TEXT = "The engine weaves algebraic patterns just as the loom weaves flowers and leaves."
+
+
+def statement_url(statement, **params):
+    return reverse("statement_detail", args=[statement.pk])
+
+
+def add_variant(statement: Statement, text: str) -> Quote:
+    article = make_article(body=f"A report\n\nShe said the engine “{text}” in her notes.")
+    return make_quote(
+        article=article, text=text, statement=statement, kind="partial", speaker=statement.speaker
+    )
+
+
+def test_the_statement_page_shows_every_rendering_side_by_side_with_differences_marked(client):
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=2)
+    add_variant(statement, "weaves algebraic designs")
+    html = client.get(statement_url(statement)).content.decode()
+    assert "Ada Lovelace" in html
+    assert html.count('class="card"') == 3
+    assert "<del>" in html and "<ins>" in html  # "patterns" replaced by "designs", marked beyond colour
+    assert "replaced: </span>patterns" in html and "with: </span>designs" in html
+    assert 'class="trim"' in html  # the partial quote is shorter than the reference
+    assert "×2" in html  # two outlets used the same wording: one alignment row with a count
+
+
+def test_choosing_another_reference_rerenders_the_comparison(client):
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=1)
+    variant = add_variant(statement, "weaves algebraic designs")
+    response = client.get(statement_url(statement), {"ref": variant.pk}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert "<html" not in html and 'id="comparison"' in html
+    assert "Reference rendering" in html and "“weaves algebraic designs”</blockquote>" in html
+
+
+def test_a_reference_choice_works_as_a_plain_link(client):
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=1)
+    variant = add_variant(statement, "weaves algebraic designs")
+    html = client.get(statement_url(statement), {"ref": variant.pk}).content.decode()
+    assert "<html" in html and "“weaves algebraic designs”</blockquote>" in html
+
+
+def test_an_inferred_speaker_says_so(client):
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=1)
+    variant = add_variant(statement, "weaves algebraic designs")
+    Quote.objects.filter(pk=variant.pk).update(
+        speaker_decided_by="inferred", speaker_as_written="a mathematician"
+    )
+    html = client.get(statement_url(statement)).content.decode()
+    assert "inferred from other outlets" in html and "“a mathematician”" in html
+
+
+@pytest.mark.parametrize("renderings", [2, 9])
+def test_the_statement_page_costs_a_constant_number_of_queries(client, django_assert_num_queries, renderings):
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=renderings)
+    with django_assert_num_queries(3):  # statement, renderings with articles/outlets/speakers, labels
+        assert client.get(statement_url(statement)).status_code == 200
+
+
+@pytest.mark.parametrize("quotes", [1, 6])
+def test_the_article_page_highlights_quotes_in_constant_queries(client, django_assert_num_queries, quotes):
+    words = [f"word{n}" for n in range(quotes)]
+    body = "Headline\n\n" + " ".join(f"He said “{w}” then." for w in words)
+    article = make_article(body=body)
+    for word in words:
+        make_quote(article=article, text=word, statement=Statement.objects.create())
+    with django_assert_num_queries(2):
+        html = client.get(reverse("article_detail", args=[article.pk])).content.decode()
+    assert html.count('class="q q-direct"') == quotes
+
+
+def test_markup_in_an_article_is_shown_as_text_never_run(client):
+    body = 'Title <script>alert(1)</script>\n\nHe said “<img src=x onerror=alert(2)>” and <a href="javascript:x">y</a>.'
+    article = make_article(body=body, title="Title <script>alert(1)</script>")
+    make_quote(article=article, text="<img src=x onerror=alert(2)>", statement=Statement.objects.create())
+    html = client.get(reverse("article_detail", args=[article.pk])).content.decode()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img src=x" not in html and 'href="javascript:' not in html
+
+
+@pytest.mark.parametrize("statements", [1, 5])
+def test_the_speaker_page_lists_names_statements_and_outlets(client, django_assert_num_queries, statements):
+    for n in range(statements):
+        make_statement_with_renderings(speaker_name="Ada Lovelace", text=f"{TEXT} {n}", outlets=2)
+    speaker = Speaker.objects.get(name="Ada Lovelace")
+    speaker.aliases.create(name="A. Lovelace", evidence="same role")
+    with django_assert_num_queries(5):
+        html = client.get(reverse("speaker_detail", args=[speaker.pk])).content.decode()
+    assert "A. Lovelace" in html and html.count("/statements/") >= statements
+
+
+@pytest.mark.parametrize("articles", [1, 5])
+def test_the_outlet_page_counts_renderings_that_differ(client, django_assert_num_queries, articles):
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=articles)
+    outlet = statement.reference.article.outlet
+    with django_assert_num_queries(5):
+        html = client.get(reverse("outlet_detail", args=[outlet.pk])).content.decode()
+    assert "1 rendering of statements" in html and "0 (0%) differ" in html
+
+
+@pytest.mark.parametrize("name", ["statement_detail", "article_detail", "speaker_detail", "outlet_detail",
+                                  "api_statement_detail"])  # fmt: skip
+def test_unknown_ids_are_404(client, name):
+    assert client.get(reverse(name, args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["statement_detail", "article_detail", "speaker_detail", "outlet_detail"])
+def test_pages_refuse_writes(client, name):
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=1)
+    pk = {"statement_detail": statement.pk, "article_detail": statement.reference.article_id,
+          "speaker_detail": statement.speaker_id, "outlet_detail": statement.reference.article.outlet_id}[name]  # fmt: skip
+    assert client.post(reverse(name, args=[pk])).status_code == 405
+
+
+def test_the_api_returns_the_same_data_as_the_pages(client):
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=2)
+    make_statement_with_renderings(speaker_name="Alan Turing", text="Machines can think.", outlets=1)
+    listing = client.get(reverse("api_statement_list"), {"q": "loom"}).json()
+    assert listing["count"] == 1 and listing["results"][0]["speaker"] == "Ada Lovelace"
+    detail = client.get(reverse("api_statement_detail", args=[statement.pk])).json()
+    assert detail["speaker"] == "Ada Lovelace" and len(detail["renderings"]) == 2
+    rendering = detail["renderings"][0]
+    assert {"text", "kind", "start", "end", "article"} <= set(rendering)
+    assert {"outlet", "published"} <= set(rendering["article"])
+
+
+def test_the_api_rejects_bad_filters_with_400(client):
+    assert client.get(reverse("api_statement_list"), {"date_from": "yesterday"}).status_code == 400
