@@ -1,116 +1,48 @@
 """Who said each quotation of one article: cues, speakers, relays ("according to TASS").
 
 Reads a parsed Doc (tagger, parser, ner) and the quote spans of ``quotes.py``; returns frozen
-``ExtractedQuote`` records with char offsets into ``doc.text``. The cast of an article (people and the
-titles they were introduced with) is collected first so that "Wang said", "the minister said" and
-"he added" resolve to the fullest name the article gives.
+``ExtractedQuote`` records with char offsets into ``doc.text``. The article's cast (``cast.py``) is read
+first so that "Wang said", "the minister said" and "he added" resolve to the fullest name the article gives.
 """
 
 import bisect
 import functools
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
-from spacy.symbols import PROPN
+import numpy
 from spacy.tokens import Doc, Span, Token
 
+from articles.nlp.cast import (
+    Cast,
+    capitalised_common_noun,
+    content_words,
+    describe,
+    is_media,
+    join_tokens,
+    looks_institutional,
+    read_cast,
+    split_name,
+    strip_det,
+)
 from articles.nlp.quotes import QuoteSpan, find_quote_spans, paragraph_bounds
-
-# Word forms (the lemmatizer is excluded from the pipeline) of verbs that introduce reported speech.
-SPEECH_LEMMAS = (
-    "say tell add write state note stress warn insist explain argue claim declare announce ask reply "
-    "respond conclude remark comment observe acknowledge admit concede confirm deny assert contend "
-    "emphasize emphasise suggest recall predict urge call describe accuse vow pledge promise tweet post "
-    "joke quip shout yell whisper testify complain lament boast caution reiterate underline underscore "
-    "highlight maintain counter retort affirm hail tout praise criticize criticise condemn blast slam "
-    "point agree threaten demand insist repeat continue admit recount describe"
-).split()
-IRREGULAR_FORMS = {
-    "said": "say", "says": "say", "told": "tell", "wrote": "write", "written": "write", "writes": "write",
-    "writing": "write", "saying": "say", "telling": "tell", "replied": "reply", "replies": "reply",
-    "denied": "deny", "denies": "deny", "testified": "testify", "testifies": "testify",
-}  # fmt: skip
-# Verbs whose ccomp we report as indirect speech: the plain reporting verbs only.
-INDIRECT_LEMMAS = {
-    "say", "tell", "add", "state", "note", "stress", "warn", "insist", "argue", "claim", "declare",
-    "announce", "explain", "emphasize", "emphasise", "confirm", "acknowledge", "assert", "contend",
-}  # fmt: skip
-
-# Capitalised words that are titles, not names ("Chinese Foreign Minister Wang Yi").
-TITLE_WORDS = {
-    w.lower()
-    for w in (
-        "President Vice Prime Minister Foreign Secretary Deputy Chancellor Senator Sen. Rep. Representative "
-        "Gov. Governor Mayor Ambassador General Gen. Lt. Col. Colonel Admiral Adm. Spokesman Spokeswoman "
-        "Spokesperson Director Chairman Chairwoman Chair CEO Chief Judge Justice Dr. Mr. Mrs. Ms. Miss Prof. "
-        "Professor Coach Captain King Queen Prince Princess Pope Leader Speaker Attorney Commissioner Officer "
-        "Minister-Counsellor Press State Defense Defence Interior Finance Security Council Commerce Treasury "
-        "Trade Health Justice Homeland Economy Energy Labor Labour Agriculture Education Transportation "
-        "Congressman Congresswoman Councilman Councilwoman Councillor Sheriff Superintendent Inspector "
-        "Detective Sgt. Sergeant Commander Marshal Premier Lord Lady Sir Dame Rev. Reverend Bishop Cardinal "
-        "Rabbi Imam Sheikh Emir Crown Chancellor Manager Executive Founder Owner Editor Analyst Economist "
-        "Strategist Minister Secretary-General Head Adviser Advisor Envoy Diplomat Counsel Delegate Lawmaker "
-        "Former Acting Interim Assistant Associate Senior Junior U.S. US UN EU NATO White House Kremlin "
-        "Republican Democrat Democratic Party Committee State's Top"
-    ).split()
-}
-# Lower-case nouns that describe a person ("a Chinese official", "Kremlin spokesman").
-PERSON_NOUNS = {
-    "spokesman", "spokeswoman", "spokesperson", "official", "minister", "president", "secretary", "diplomat",
-    "ambassador", "envoy", "senator", "lawmaker", "governor", "mayor", "chancellor", "leader", "chairman",
-    "chairwoman", "chair", "director", "adviser", "advisor", "aide", "analyst", "economist", "expert",
-    "professor", "coach", "captain", "player", "striker", "manager", "executive", "ceo", "founder",
-    "representative", "representatives", "officer", "general", "commander", "judge", "lawyer", "attorney",
-    "prosecutor", "doctor", "nurse", "scientist", "researcher", "witness", "resident", "source", "sources",
-    "officials", "candidate", "nominee", "congressman", "congresswoman", "premier", "king", "queen",
-    "prince", "chief", "head", "deputy", "negotiator", "strategist", "pollster", "activist", "author",
-    "veteran", "teacher", "student", "mother", "father", "woman", "man", "owner", "worker", "member",
-    "counsel", "delegate", "commissioner", "sheriff", "detective", "inspector", "superintendent",
-}  # fmt: skip
-INSTITUTION_NOUNS = {
-    "ministry", "department", "government", "administration", "kremlin", "pentagon", "agency", "office",
-    "commission", "committee", "council", "court", "police", "army", "military", "company", "firm",
-    "bank", "party", "campaign", "embassy", "consulate", "house", "senate", "congress", "parliament",
-    "cabinet", "board", "union", "association", "organization", "organisation", "group", "team", "club",
-    "league", "federation", "university", "institute", "foundation", "authority", "authorities",
-    "service", "force", "bureau", "corporation", "inc", "inc.", "corp", "corp.", "ltd", "fund", "nato",
-    "un", "eu", "who", "fbi", "cia", "white", "beijing", "moscow", "washington", "tehran", "kyiv",
-    "secretariat", "regulator", "watchdog", "prosecutors", "spokespeople",
-}  # fmt: skip
-# News organisations: "according to TASS", "writes Bloomberg", "told CNN" are relays, not speakers.
-MEDIA_NAMES = {
-    "reuters", "ap", "afp", "bloomberg", "tass", "xinhua", "cnn", "bbc", "fox", "nbc", "abc", "cbs", "msnbc",
-    "npr", "pbs", "interfax", "ria", "sputnik", "kyodo", "yonhap", "politico", "axios", "cnbc", "espn",
-    "rt", "aljazeera", "dpa", "ansa", "efe", "pti", "ani", "ifax", "semafor", "vox", "nhk", "tvn",
-}  # fmt: skip
-MEDIA_NOUNS = {
-    "agency", "newspaper", "television", "tv", "radio", "broadcaster", "network", "channel", "outlet",
-    "daily", "magazine", "website", "journal", "times", "post", "news", "press", "gazette", "herald",
-    "tribune", "telegraph", "guardian", "reporter", "reporters", "journalists", "media", "paper",
-    "podcast", "newswire", "wire", "program", "programme", "show", "interview", "broadcast", "tabloid",
-}  # fmt: skip
-STATEMENT_NOUNS = {
-    "statement", "communique", "communiqué", "report", "letter", "declaration", "release", "post", "tweet",
-    "message", "transcript", "readout", "memo", "filing", "document", "note", "notice", "announcement",
-}  # fmt: skip
-# What comes right before a quoted title of a work or a label, which nobody is reported as saying.
-LABEL_WORDS = {
-    "book", "novel", "film", "movie", "song", "album", "series", "show", "documentary", "play", "essay",
-    "op-ed", "titled", "entitled", "headlined", "podcast", "poem", "column", "memoir", "so-called",
-    "dubbed", "nicknamed", "term", "word", "phrase", "slogan", "hashtag", "label", "named", "known",
-    "called", "headline", "banner", "motto", "brand", "exhibition", "episode", "opera", "musical",
-}  # fmt: skip
-FEMALE_WORDS = {"she", "her", "mrs.", "ms.", "miss", "spokeswoman", "chairwoman", "congresswoman", "woman",
-                "queen", "princess", "mother", "wife", "actress", "madam", "lady", "dame", "businesswoman"}  # fmt: skip
-MALE_WORDS = {"he", "him", "his", "mr.", "spokesman", "chairman", "congressman", "man", "king", "prince",
-              "father", "husband", "actor", "sir", "lord", "businessman"}  # fmt: skip
-SPEECH_SET = set(SPEECH_LEMMAS)
-RELATIVE_PRONOUNS = {"that", "which", "who", "whom"}
-SUBJECT_DEPS = ("nsubj", "nsubjpass")
-QUOTE_MARKS = "\"'“”‘’„‚«»‹›"
-EDGE_PUNCT = " ,;:.!?—–-" + QUOTE_MARKS
-SHORT_QUOTE_WORDS = 3
+from articles.nlp.vocabulary import (
+    EDGE_PUNCT,
+    INDIRECT_LEMMAS,
+    INSTITUTION_NOUNS,
+    IRREGULAR_FORMS,
+    NAMING_WORDS,
+    ORGANISATION_NOUNS,
+    PERSON_NOUNS,
+    RELATIVE_PRONOUNS,
+    SHORT_QUOTE_WORDS,
+    SPEECH_SET,
+    STATEMENT_NOUNS,
+    SUBJECT_DEPS,
+    TITLE_WORDS,
+    WORK_NOUNS,
+)
 
 
 @dataclass(frozen=True)
@@ -126,6 +58,9 @@ class ExtractedQuote:
     cue: str  # "said", "according to", ":" …; "" when carried on from the previous quote
     relay: str  # "TASS" in "according to TASS"; "" if none
     sentence: str
+    # An unnamed speaker carried on ("a Chinese official said … “…,” he said"): the start offset of the quote
+    # that introduced them, so that a speaker inferred for that quote later applies here too.
+    same_speaker_as: int | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +69,7 @@ class _Referent:
     as_written: str
     description: str = ""
     kind: str | None = None
+    anchor: int | None = None  # start of the quote that introduced this speaker, when it has no name
 
 
 @dataclass(frozen=True)
@@ -144,70 +80,13 @@ class _Cue:
     explicit: bool = True  # found in the quote's own sentence or its colon/next-sentence frame
 
 
-@dataclass
-class _Person:
-    name: str
-    descriptions: list[str] = field(default_factory=list)
-    last_seen: int = 0
-    gender: str = ""
-
-
-@dataclass
-class _Cast:
-    """People an article names, with their titles, keyed by full name (mutable while reading)."""
-
-    people: dict[str, _Person] = field(default_factory=dict)
-    institutions: set[str] = field(default_factory=set)
-
-    def add(self, *, name: str, description: str, position: int, gender: str = "") -> None:
-        person = self.people.setdefault(name, _Person(name=name))
-        if description and description not in person.descriptions:
-            person.descriptions.append(description)
-        person.last_seen = max(person.last_seen, position)
-        person.gender = person.gender or gender
-
-    def full_name(self, *, name: str) -> str | None:
-        """Longest known name that "Wang" or "Yi" or "Wang Yi" is a part of."""
-        if name in self.people:
-            words = name.split()
-            longer = [p for p in self.people if len(p.split()) > len(words) and _contains(p.split(), words)]
-            return max(longer, key=lambda p: len(p)) if longer else name
-        words = name.split()
-        matches = [p for p in self.people.values() if _contains(p.name.split(), words)]
-        if not matches:
-            return None
-        return max(matches, key=lambda p: (len(p.name.split()), p.last_seen)).name
-
-    def by_description(self, *, words: list[str], before: int) -> str | None:
-        """The person whose title contains the description's head noun and most of its words."""
-        head = words[-1]
-        best: tuple[int, int, str] | None = None
-        for person in self.people.values():
-            known = {w for d in person.descriptions for w in _content_words(d)}
-            if head not in known:
-                continue
-            score = (sum(w in known for w in words), person.last_seen if person.last_seen <= before else -1)
-            if best is None or score > best[:2]:
-                best = (*score, person.name)
-        return best[2] if best else None
-
-
-def _contains(words: list[str], part: list[str]) -> bool:
-    return any(words[i : i + len(part)] == part for i in range(len(words) - len(part) + 1))
-
-
-def _content_words(text: str) -> list[str]:
-    return [w for w in re.findall(r"[\w.-]+", text.lower().replace("’s", "").replace("'s", "")) if w not in
-            {"the", "a", "an", "of", "for", "'s", "’s", "former", "then"}]  # fmt: skip
-
-
 def _lemma(token: Token) -> str:
     return _base_form(token.lower_)
 
 
 @functools.cache
 def _base_form(lower: str) -> str:
-    """"insisted" -> "insist" for the speech verbs we know; other words come back unchanged."""
+    """ "insisted" -> "insist" for the speech verbs we know; other words come back unchanged."""
     if lower in IRREGULAR_FORMS:
         return IRREGULAR_FORMS[lower]
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"),
@@ -223,17 +102,19 @@ def _is_speech_verb(token: Token) -> bool:
     if _base_form(token.lower_) not in SPEECH_SET:
         return False
     pos = token.pos_
-    return pos in ("VERB", "AUX", "PROPN") or (pos == "NOUN" and token.dep_ in ("ROOT", "relcl", "ccomp", "conj"))
+    return pos in ("VERB", "AUX", "PROPN") or (
+        pos == "NOUN" and token.dep_ in ("ROOT", "relcl", "ccomp", "conj")
+    )
 
 
 def extract_quotes(doc: Doc, *, title_end: int) -> list[ExtractedQuote]:
-    text = doc.text
     if not len(doc):
         return []
+    text = doc.text  # Doc.text joins every token: build it once
     starts = doc.to_array("IDX").tolist()
-    cast = _read_cast(doc)
+    cast = read_cast(doc)
     spans = find_quote_spans(text=text)
-    reader = _Reader(doc=doc, starts=starts, cast=cast, spans=spans, title_end=title_end)
+    reader = _Reader(doc=doc, text=text, starts=starts, cast=cast, spans=spans, title_end=title_end)
     results = reader.read_body()
     results.extend(reader.read_headline(body=results))
     results.extend(reader.read_indirect())
@@ -244,21 +125,22 @@ def extract_quotes(doc: Doc, *, title_end: int) -> list[ExtractedQuote]:
 class _Reader:
     """One pass over one article: quotes in reading order, remembering who spoke last."""
 
-    def __init__(self, *, doc: Doc, starts: list[int], cast: _Cast, spans: list[QuoteSpan], title_end: int):
-        self.doc, self.starts, self.cast, self.spans, self.title_end = doc, starts, cast, spans, title_end
-        self.text = doc.text  # Doc.text joins every token: build it once
+    def __init__(
+        self, *, doc: Doc, text: str, starts: list[int], cast: Cast, spans: list[QuoteSpan], title_end: int
+    ):
+        self.doc, self.text, self.starts, self.cast = doc, text, starts, cast
+        self.spans, self.title_end = spans, title_end
         self.sents = list(doc.sents)
         self.sent_starts = [sent.start for sent in self.sents]
         self.paragraphs = paragraph_bounds(text=self.text)
         self.paragraph_starts = [start for start, _ in self.paragraphs]
         self.speakers: list[tuple[int, _Referent]] = []  # (char position, referent) of attributed quotes
         # one pass over the tokens: later scans look these up instead of re-reading token attributes
-        lowers = doc.to_array("LOWER").tolist()
-        forms = {h: _base_form(doc.vocab.strings[h]) in SPEECH_SET for h in set(lowers)}
+        lowers = doc.to_array("LOWER")
+        forms = [h for h in numpy.unique(lowers).tolist() if _base_form(doc.vocab.strings[h]) in SPEECH_SET]
         self.speech = [False] * len(doc)
-        for i, h in enumerate(lowers):
-            if forms[h]:
-                self.speech[i] = _is_speech_verb(doc[i])
+        for i in numpy.flatnonzero(numpy.isin(lowers, forms)).tolist():
+            self.speech[i] = _is_speech_verb(doc[i])
         self.quoted = [False] * len(doc)  # token inside a quote, marks included
         for span in spans:
             first, last = self.quote_tokens(span)
@@ -296,11 +178,14 @@ class _Reader:
                 found = self._cue(span=span, first=first, last=last, previous=previous)
             kind = self._kind(span=span, first=first, sentence=sentence)
             words = len(self.text[span.start : span.end].split())
-            if self._is_label(span=span, first=first, found=found, words=words):
+            if self._is_label(span=span, first=first, last=last, found=found, words=words):
                 continue
             if words <= SHORT_QUOTE_WORDS and kind == "partial" and (found is None or not found.explicit):
                 continue  # a scare-quoted term with nobody reported as saying it
             referent = found.referent if found else _Referent(name=None, as_written="")
+            if found and referent.name is None and referent.anchor is None and referent.description:
+                referent = replace(referent, anchor=span.start)  # an unnamed speaker others may refer back to
+                found = replace(found, referent=referent)
             if found:
                 self.speakers.append((span.start, referent))
             previous = (span, referent)
@@ -324,6 +209,7 @@ class _Reader:
             cue=found.cue if found else "",
             relay=found.relay if found else "",
             sentence=sentence.text.strip(),
+            same_speaker_as=referent.anchor if referent.anchor != span.start else None,
         )
 
     def _sentence(self, first: int, last: int) -> Span:
@@ -339,27 +225,41 @@ class _Reader:
             return "headline"
         before = [t for t in self.doc[sentence.start : first] if not t.is_punct and not t.is_space]
         preceding = self.doc[first - 1] if first > sentence.start else None
-        opens_clause = preceding is not None and preceding.text in (":", ",") and (
-            preceding.text == ":" or (first >= 2 and _is_speech_verb(self.doc[first - 2]))
+        opens_clause = (
+            preceding is not None
+            and preceding.text in (":", ",")
+            and (preceding.text == ":" or (first >= 2 and _is_speech_verb(self.doc[first - 2])))
         )
         words = len(self.text[span.start : span.end].split())
         return "direct" if not before or opens_clause or words >= 12 else "partial"
 
-    def _is_label(self, *, span: QuoteSpan, first: int, found: _Cue | None, words: int) -> bool:
-        """Titles of works, nicknames and terms: the word before the mark announces a name, not speech."""
-        window = [t.lower_ for t in self.doc[max(0, first - 3) : first] if not t.is_punct]
-        inner = self.text[span.start : span.end]
-        if any(w in LABEL_WORDS for w in window[-2:]):
-            # "called ties “rock-solid”" is speech: a named or pronoun subject of "called" says it.
-            if "called" in window[-2:] and found is not None and found.explicit and found.cue == "called":
-                return False
-            return words <= 8
-        titled = words >= 2 and all(w[:1].isupper() or w.lower() in {"of", "the", "a", "and", "in", "on", "to",
-                                                                       "for"} for w in inner.split())  # fmt: skip
-        return titled and (found is None or not found.explicit) and words <= 8
+    def _is_label(self, *, span: QuoteSpan, first: int, last: int, found: _Cue | None, words: int) -> bool:
+        """Titles of works, nicknames and terms: what comes before the mark names something, nobody speaks."""
+        if words > 8:
+            return False
+        doc = self.doc
+        before = [t for t in doc[max(0, first - 3) : first] if not t.is_punct and not t.is_space]
+        lead = self.text[max(0, span.start - 16) : span.start - 1].rstrip(" ,:\u00a0").lower()
+        if lead.endswith(NAMING_WORDS) or lead.endswith("known as"):
+            return True  # so-called, dubbed, nicknamed, titled, known as
+        # "the book, “Becoming Free,”" hangs on a noun for a work; "called the book “brave”" hangs on a verb
+        roots = [doc[i] for i in range(first, last) if not first <= doc[i].head.i < last]
+        if any(r.head.lower_ in WORK_NOUNS and r.head.i < first and r.dep_ != "punct" for r in roots):
+            return True
+        inner = self.text[span.start : span.end].strip(EDGE_PUNCT)
+        small = {"of", "the", "a", "an", "and", "in", "on", "to", "for", "at", "with"}
+        titled = words >= 2 and all(w[:1].isupper() or w.lower() in small for w in inner.split())
+        unattributed = found is None or not found.explicit
+        if titled and before and before[-1].tag_ == "POS":
+            return True  # NBC's “Meet the Press”, the party's “Contract With America”
+        if before and before[-1].lower_ in WORK_NOUNS and (titled or unattributed):
+            return True  # "her memoir, “Becoming Free,”" even when the parser hangs it on a verb
+        return titled and unattributed
 
     # --- cues ---------------------------------------------------------------------------------------
-    def _cue(self, *, span: QuoteSpan, first: int, last: int, previous) -> _Cue | None:
+    def _cue(
+        self, *, span: QuoteSpan, first: int, last: int, previous: tuple[QuoteSpan, _Referent] | None
+    ) -> _Cue | None:
         doc = self.doc
         sent = self._sentence(first, last)
         inside = range(first, last)
@@ -372,6 +272,7 @@ class _Reader:
         candidates += [t for t in others if t is not verb]
         according = self._according_to(sent=sent, inside=inside)
         relay = self._relay(sent=sent, inside=inside)
+        relayed_by = ""  # "the Journal reported that the deal was “all but done”": an outlet, no speaker
         for candidate in candidates:
             subject = _subject(candidate)
             if subject is None:
@@ -383,6 +284,7 @@ class _Reader:
                 continue
             if referent.kind == "media":
                 relay = relay or referent.as_written
+                relayed_by = relayed_by or _cue_words(candidate)
                 continue
             return _Cue(referent=referent, cue=_cue_words(candidate), relay=relay)
         if according is not None:
@@ -391,6 +293,7 @@ class _Reader:
                 return _Cue(referent=referent, cue="according to", relay=relay)
             if referent is not None:
                 relay = relay or referent.as_written
+                relayed_by = relayed_by or "according to"
         # 3. A colon frame: "Wang said:" / "Wang: “…”" just before the quote.
         colon = self._colon_frame(first=first, sent=sent)
         if colon is not None:
@@ -399,8 +302,8 @@ class _Reader:
         after = self._next_sentence_cue(sent=sent)
         if after is not None:
             return after
-        if relay and previous is None:
-            return _Cue(referent=_Referent(name=None, as_written=""), cue="", relay=relay)
+        if relayed_by:
+            return _Cue(referent=_Referent(name=None, as_written=""), cue=relayed_by, relay=relay)
         # 5. Carried on: the previous quote of the paragraph, or of the paragraph before, keeps speaking.
         if previous is not None and self._whole_sentence(first=first, last=last, sent=sent):
             gap = self.paragraph_of(span.start) - self.paragraph_of(previous[0].start)
@@ -415,7 +318,9 @@ class _Reader:
     def _governing_verb(self, *, first: int, last: int, sent: Span) -> Token | None:
         """Climb from the quote's attachment points to the nearest speech verb outside the quote."""
         doc = self.doc
-        roots = [doc[i] for i in range(first, last) if not (first <= doc[i].head.i < last) or doc[i].head == doc[i]]
+        roots = [
+            doc[i] for i in range(first, last) if not (first <= doc[i].head.i < last) or doc[i].head == doc[i]
+        ]
         best: tuple[int, Token] | None = None
         for root in roots:
             node, steps = root, 0
@@ -427,9 +332,12 @@ class _Reader:
                 if node.head == node:
                     # "“…,” he said" may be parsed with the quote as root and "said" hanging below it.
                     for child in node.children:
-                        if child.dep_ in ("parataxis", "conj", "advcl", "ccomp") and not (first <= child.i < last):
-                            if _is_speech_verb(child) and (best is None or steps + 1 < best[0]):
-                                best = (steps + 1, child)
+                        hangs = (
+                            child.dep_ in ("parataxis", "conj", "advcl", "ccomp")
+                            and not first <= child.i < last
+                        )
+                        if hangs and _is_speech_verb(child) and (best is None or steps + 1 < best[0]):
+                            best = (steps + 1, child)
                     break
                 node, steps = node.head, steps + 1
         return best[1] if best else None
@@ -454,8 +362,8 @@ class _Reader:
                 "reports", "via", "by",
             ):  # fmt: skip
                 phrase = _phrase(token)
-                if _is_media(phrase):
-                    return _strip_det(phrase)
+                if is_media(phrase):
+                    return strip_det(phrase)
         return ""
 
     def _colon_frame(self, *, first: int, sent: Span) -> _Cue | None:
@@ -469,7 +377,9 @@ class _Reader:
         frame = doc[frame_start:k]
         speech = [t for t in frame if _is_speech_verb(t) and not self.in_quote(t)]
         # "X had a blunt message: “…”" — without a speech verb the frame's main verb names the speaker
-        mains = [t for t in frame if t.pos_ in ("VERB", "AUX") and (t.head == t or not frame.start <= t.head.i < k)]
+        mains = [
+            t for t in frame if t.pos_ in ("VERB", "AUX") and (t.head == t or not frame.start <= t.head.i < k)
+        ]
         for verb in [*reversed(speech), *mains]:
             subject = _subject(verb)
             if subject is not None:
@@ -513,40 +423,53 @@ class _Reader:
         if subject.pos_ == "PRON" or lower in {"he", "she", "they", "it", "we", "i"}:
             return self._pronoun(word=subject.text, position=position)
         phrase = _phrase(subject)
-        as_written = _strip_det(phrase, keep_the=True)
-        if _is_media(phrase):
+        as_written = strip_det(phrase, keep_the=True)
+        if is_media(phrase):
             return _Referent(name=None, as_written=as_written, kind="media")
-        name_tokens, title_tokens = _split_name(phrase)
-        description = _description(subject=subject, phrase=phrase, name_tokens=name_tokens)
-        named_appos = [c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > subject.i]
-        if named_appos and (not name_tokens or _looks_institutional(name_tokens, title_tokens)):
+        name_tokens, title_tokens = split_name(phrase)
+        description = describe(subject=subject, phrase=phrase, name_tokens=name_tokens)
+        named_appos = [
+            c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > subject.i
+        ]
+        if named_appos and (not name_tokens or looks_institutional(name_tokens, title_tokens)):
             # "U.S. Ambassador to NATO Julianne Smith": the title is the head, the name its appositive
-            name_tokens, _ = _split_name(_phrase(named_appos[0]))
-            description = _strip_det(phrase)
+            name_tokens, _ = split_name(_phrase(named_appos[0]))
+            description = strip_det(phrase)
             title_tokens = phrase
-            as_written = _join([*phrase, *_phrase(named_appos[0])])
-        if len(name_tokens) == 1 and _capitalised_common_noun(name_tokens[0]) and not self.cast.full_name(
-            name=name_tokens[0].text
+            as_written = join_tokens([*phrase, *_phrase(named_appos[0])])
+        if (
+            len(name_tokens) == 1
+            and capitalised_common_noun(name_tokens[0])
+            and not self.cast.full_name(name=name_tokens[0].text)
         ):
             name_tokens = []  # "Neighbours described …": a capitalised first word, not a name
         if name_tokens:
-            name = _join(name_tokens)
-            if _looks_institutional(name_tokens, title_tokens) and not self.cast.full_name(name=name):
-                return _Referent(name=_strip_det(phrase, keep_the=True), as_written=as_written,
+            name = join_tokens(name_tokens)
+            if looks_institutional(name_tokens, title_tokens) and not self.cast.full_name(name=name):
+                return _Referent(name=strip_det(phrase, keep_the=True), as_written=as_written,
                                  kind="institution")  # fmt: skip
             full = self.cast.full_name(name=name) or name
             known = self.cast.people.get(full)
             if not description and known and known.descriptions:
                 description = known.descriptions[0]
             return _Referent(name=full, as_written=as_written, description=description, kind="person")
-        words = _content_words(as_written)
+        words = content_words(as_written)
         if not words:
             return None
         head = subject.lower_
-        if head in INSTITUTION_NOUNS or subject.ent_type_ in ("ORG", "GPE", "NORP") and head not in PERSON_NOUNS:
+        if (
+            head in INSTITUTION_NOUNS
+            or subject.ent_type_ in ("ORG", "GPE", "NORP")
+            and head not in PERSON_NOUNS
+        ):
             if subject.ent_type_ == "NORP" and subject.pos_ in ("ADJ", "PROPN") and head == words[-1]:
                 return _Referent(name=None, as_written=as_written)  # "Chinese said": who, we cannot tell
-            return _Referent(name=_strip_det(phrase, keep_the=True), as_written=as_written, kind="institution")
+            if head in ORGANISATION_NOUNS and words == [head] and phrase[0].lower_ == "the":
+                # "the company said" after "Acme Corp. was fined": the organisation named last
+                named = self._last_organisation(before=subject.i)
+                if named:
+                    return _Referent(name=named, as_written=as_written, kind="institution")
+            return _Referent(name=strip_det(phrase, keep_the=True), as_written=as_written, kind="institution")
         definite = phrase[0].lower_ in ("the", "this", "that") or phrase[0].dep_ == "poss"
         if definite and head in PERSON_NOUNS | {w.lower() for w in TITLE_WORDS}:
             found = self.cast.by_description(words=[w for w in words if w != "’s"], before=position)
@@ -560,6 +483,12 @@ class _Reader:
             return _Referent(name=None, as_written=as_written, description=as_written)
         return None
 
+    def _last_organisation(self, *, before: int) -> str:
+        for ent in reversed(self.doc.ents):
+            if ent.end <= before and ent.label_ == "ORG" and not is_media(list(ent)):
+                return strip_det(list(ent), keep_the=True)
+        return ""
+
     def _pronoun(self, *, word: str, position: int) -> _Referent | None:
         lower = word.lower()
         if lower in ("i", "we"):
@@ -567,6 +496,12 @@ class _Reader:
         wanted = "institution" if lower == "it" else "person"
         gender = {"he": "m", "she": "f"}.get(lower, "")
         here = self.paragraph_of(position)
+        # "Dunn disagreed. “…,” he said.": the subject of the sentence just before, in the same paragraph
+        salient = self._previous_subject(position=position)
+        if salient is not None and (salient.kind == wanted or (salient.kind is None and wanted == "person")):
+            known = self.cast.people.get(salient.name or "")
+            if not (gender and known and known.gender and known.gender != gender):
+                return replace(salient, as_written=word)
         # A quote's speaker keeps the floor: "he added" goes to the last one who spoke, not the last name.
         for pos, referent in reversed(self.speakers):
             if here - self.paragraph_of(pos) > 4:
@@ -578,15 +513,38 @@ class _Reader:
                         continue
                     self.cast.people[referent.name].gender = gender
                 return _Referent(name=referent.name, as_written=word, description=referent.description,
-                                 kind=referent.kind)  # fmt: skip
+                                 kind=referent.kind, anchor=referent.anchor)  # fmt: skip
         if wanted == "person":
-            people = [p for p in self.cast.people.values() if p.last_seen < position and p.gender in ("", gender)]
-            if people:
-                person = max(people, key=lambda p: p.last_seen)
+            seen = [
+                (p.seen_before(position), p) for p in self.cast.people.values() if p.gender in ("", gender)
+            ]
+            seen = [(at, p) for at, p in seen if at >= 0]
+            if seen:
+                person = max(seen, key=lambda pair: pair[0])[1]
                 return _Referent(name=person.name, as_written=word,
                                  description=person.descriptions[0] if person.descriptions else "",
                                  kind="person")  # fmt: skip
+        # nobody named yet: "the actress writes … “…,” she said" — the subject of the sentence before
+        salient = self._previous_subject(position=position, same_paragraph=False)
+        if salient is not None and salient.kind in (None, wanted):
+            return replace(salient, as_written=word)
         return _Referent(name=None, as_written=word)
+
+    def _previous_subject(self, *, position: int, same_paragraph: bool = True) -> _Referent | None:
+        index = bisect.bisect_right(self.sent_starts, self.token_at(position)) - 1
+        if index < 1:
+            return None
+        sent = self.sents[index - 1]
+        moved = self.paragraph_of(sent.start_char) != self.paragraph_of(position)
+        if (same_paragraph and moved) or any(self.quoted[sent.start : sent.end]):
+            return None
+        subjects = [c for c in sent.root.children if c.dep_ in SUBJECT_DEPS and c.pos_ != "PRON"]
+        if not subjects:
+            return None
+        referent = self._resolve(subject=subjects[0], position=subjects[0].idx)
+        if referent is None or referent.kind == "media" or not (referent.name or referent.description):
+            return None
+        return referent
 
     # --- headline -----------------------------------------------------------------------------------
     def read_headline(self, *, body: list[ExtractedQuote]) -> list[ExtractedQuote]:
@@ -610,16 +568,16 @@ class _Reader:
             if subject is None:
                 continue
             phrase = _phrase(subject)
-            name_tokens, _ = _split_name(phrase)
-            name = self.cast.full_name(name=_join(name_tokens)) if name_tokens else None
+            name_tokens, _ = split_name(phrase)
+            name = self.cast.full_name(name=join_tokens(name_tokens)) if name_tokens else None
             if name is None and subject.pos_ != "PRON":
-                words = [w for w in _content_words(_strip_det(phrase)) if w.isalpha() or "." in w]
+                words = [w for w in content_words(strip_det(phrase)) if w.isalpha() or "." in w]
                 if words and words[-1] in PERSON_NOUNS | TITLE_WORDS:
                     name = self.cast.by_description(words=words, before=len(self.text))
             if name is not None and name in self.cast.people:
                 person = self.cast.people[name]
                 desc = person.descriptions[0] if person.descriptions else ""
-                return _Referent(name=name, as_written=_strip_det(phrase), description=desc, kind="person"), \
+                return _Referent(name=name, as_written=strip_det(phrase), description=desc, kind="person"), \
                     _cue_words(token)  # fmt: skip
         words = _norm_words(self.text[span.start : span.end])
         same = [q for q in body if q.speaker and words and _overlap(words, _norm_words(q.text)) >= 0.6]
@@ -692,7 +650,7 @@ def _subject(verb: Token) -> Token | None:
 
 
 def _inverted_subject(verb: Token) -> Token | None:
-    """"…,” said Patrushev, considered …" — the parser often hangs an inverted subject elsewhere."""
+    """ "…,” said Patrushev, considered …" — the parser often hangs an inverted subject elsewhere."""
     doc = verb.doc
     if verb.i + 1 >= len(doc) or verb.i == 0 or not (doc[verb.i - 1].is_punct or doc[verb.i - 1].is_quote):
         return None
@@ -710,7 +668,7 @@ def _inverted_subject(verb: Token) -> Token | None:
 
 
 def _nearest_name_before(verb: Token) -> Token | None:
-    """"In Moscow Wang and Patrushev affirmed": no nsubj, but the names right before the verb speak."""
+    """ "In Moscow Wang and Patrushev affirmed": no nsubj, but the names right before the verb speak."""
     doc = verb.doc
     for k in range(verb.i - 1, max(verb.sent.start, verb.i - 5) - 1, -1):
         token = doc[k]
@@ -724,7 +682,7 @@ def _nearest_name_before(verb: Token) -> Token | None:
 
 
 def _owner_of_statement(subject: Token) -> Token | None:
-    """"that" in "a statement that declared" and "a statement from X said" lead back to whoever speaks."""
+    """ "that" in "a statement that declared" and "a statement from X said" lead back to whoever speaks."""
     node = subject
     if node.lower_ in RELATIVE_PRONOUNS and node.head.dep_ == "relcl":
         node = node.head.head
@@ -758,8 +716,14 @@ def _phrase(head: Token) -> list[Token]:
             break
     tokens = list(doc[left : head.i + 1])
     right = head.i + 1
-    while right < len(doc) and doc[right].head.i == head.i and (
-        doc[right].dep_ in ("compound", "flat", "nummod") or doc[right].dep_ == "appos" and doc[right].pos_ == "PROPN"
+    while (
+        right < len(doc)
+        and doc[right].head.i == head.i
+        and (
+            doc[right].dep_ in ("compound", "flat", "nummod")
+            or doc[right].dep_ == "appos"
+            and doc[right].pos_ == "PROPN"
+        )
     ):
         tokens.append(doc[right])
         right += 1
@@ -770,189 +734,9 @@ def _phrase(head: Token) -> list[Token]:
     return tokens
 
 
-def _split_name(phrase: list[Token]) -> tuple[list[Token], list[Token]]:
-    """Split "Chinese Foreign Minister Wang Yi" into name ["Wang", "Yi"] and the rest of the phrase."""
-    # the name is the last run of capitalised proper nouns before any "of …" tail
-    core = list(phrase)
-    for i, t in enumerate(core):
-        if i and t.pos_ == "ADP" and t.lower_ in ("of", "for", "at", "in", "to", "from", "with"):
-            core = core[:i]
-            break
-    name: list[Token] = []
-    for token in reversed(core):
-        text = token.text
-        if text in ("-", "‑") and name:
-            name.insert(0, token)
-            continue
-        proper = token.pos_ == "PROPN" or token.ent_type_ == "PERSON"
-        places = ("GPE", "LOC", "NORP", "FAC")
-        if name and token.ent_type_ in (*places, "ORG") and (
-            any(t.ent_type_ == "PERSON" for t in name)
-            or (token.ent_type_ in places and not any(t.ent_type_ in places for t in name))
-        ):
-            break  # "In Moscow Wang": a place glued to a name is not part of it
-        if proper and text[:1].isupper() and text.lower() not in TITLE_WORDS and token.ent_type_ != "NORP":
-            name.insert(0, token)
-            if len(name) >= 5:
-                break
-            continue
-        break
-    while name and name[0].text in ("-", "‑"):
-        name.pop(0)
-    rest = [t for t in phrase if t not in name]
-    return name, rest
-
-
-def _description(*, subject: Token, phrase: list[Token], name_tokens: list[Token]) -> str:
-    if name_tokens:
-        before = [t for t in phrase if t.i < name_tokens[0].i]
-        while before and (before[0].dep_ == "det" or before[0].is_punct):
-            before.pop(0)
-        if before:
-            return _join(before)
-    for child in subject.children:
-        if child.dep_ == "appos" and child.pos_ != "NUM":  # "Mark Evans, 52," gives an age, not a title
-            return _strip_det(_appos_phrase(child))
-    if subject.dep_ == "appos" or (name_tokens and name_tokens[-1].dep_ == "appos"):
-        owner = subject if subject.dep_ == "appos" else name_tokens[-1]
-        start = name_tokens[0].i if name_tokens else owner.i
-        tokens = [t for t in owner.head.subtree if t.i < start]
-        while tokens and (tokens[-1].is_punct or tokens[-1].is_space):
-            tokens.pop()
-        titled = owner.head.lower_ in TITLE_WORDS or owner.head.lower_ in PERSON_NOUNS
-        return _strip_det(tokens) if tokens and titled else ""
-    return ""
-
-
-def _capitalised_common_noun(token: Token) -> bool:
-    return token.is_sent_start and not token.ent_type_ and (token.tag_ in ("NNS", "NNPS") or token.text.endswith("s"))
-
-
-def _appos_phrase(token: Token) -> list[Token]:
-    return [t for t in token.subtree if t.dep_ != "relcl" and not t.is_punct or t.text in ("-", "’s", "'s")]
-
-
-def _strip_det(tokens: list[Token], *, keep_the: bool = False) -> str:
-    tokens = [t for t in tokens if not t.is_space]
-    while tokens and tokens[0].dep_ == "det" and tokens[0].lower_ in ("the", "a", "an") and not keep_the:
-        tokens = tokens[1:]
-    while tokens and (tokens[-1].is_punct or tokens[-1].dep_ == "case" and len(tokens) == 1):
-        tokens = tokens[:-1]
-    return _join(tokens)
-
-
-def _join(tokens: list[Token]) -> str:
-    if not tokens:
-        return ""
-    doc = tokens[0].doc
-    out = []
-    for a, b in zip(tokens, [*tokens[1:], None], strict=False):
-        out.append(a.text)
-        if b is not None and b.i == a.i + 1:
-            out.append(a.whitespace_)
-        elif b is not None:
-            out.append(" ")
-    del doc
-    return re.sub(r"\s+", " ", "".join(out)).strip()
-
-
 def _cue_words(verb: Token) -> str:
     particle = [c.text for c in verb.children if c.dep_ == "prt"]
     return " ".join([verb.text, *particle])
-
-
-def _is_media(tokens: list[Token]) -> bool:
-    words = [t.lower_ for t in tokens if not t.is_punct]
-    if not words:
-        return False
-    if any(w in MEDIA_NAMES for w in words):
-        return True
-    proper = any(t.pos_ == "PROPN" or t.ent_type_ == "ORG" for t in tokens)
-    head = words[-1]
-    return head in MEDIA_NOUNS and (proper or head in ("agency", "newspaper", "television", "tv", "radio",
-                                                       "broadcaster", "reporters", "journalists", "media"))  # fmt: skip
-
-
-def _looks_institutional(name: list[Token], rest: list[Token]) -> bool:
-    if any(t.ent_type_ == "PERSON" for t in name):
-        return False
-    if any(t.lower_ in INSTITUTION_NOUNS for t in name):
-        return True
-    if any(t.lower_ in TITLE_WORDS or t.lower_ in PERSON_NOUNS for t in rest):
-        return False  # "Foreign Minister Wang Yi" even when the model tags "Wang Yi" as ORG
-    return any(t.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "LOC") for t in name)
-
-
-def _read_cast(doc: Doc) -> _Cast:
-    """Everyone the article names as a person: PERSON entities and capitalised names after a title.
-
-    Works on runs of capitalised proper nouns rather than on the parse, which often breaks long
-    title-plus-name chains ("Russian Security Council Secretary Nikolai Patrushev") in odd places.
-    """
-    cast = _Cast()
-    runs: list[list[Token]] = []
-    run: list[Token] = []
-    person_label = doc.vocab.strings["PERSON"]
-    # arrays first: only proper nouns and person entities are looked at as Tokens
-    proper_at = {i for i, (pos, ent) in enumerate(doc.to_array(["POS", "ENT_TYPE"]).tolist())
-                 if pos == PROPN or ent == person_label}  # fmt: skip
-    for i in sorted(proper_at | {i + 1 for i in proper_at if i + 1 < len(doc)}):
-        token = doc[i]
-        proper = i in proper_at and token.text[:1].isupper()
-        if run and run[-1].i != i - 1:
-            runs.append(run)
-            run = []
-        if proper or (run and token.text in ("-", "‑") and token.whitespace_ == ""):
-            run.append(token)
-        elif run:
-            runs.append(run)
-            run = []
-    if run:
-        runs.append(run)
-    for run in runs:
-        before = doc[run[0].i - 1].lower_ if run[0].i else ""
-        if not (before in PERSON_NOUNS or before in TITLE_WORDS or any(
-            t.ent_type == person_label or t.lower_ in TITLE_WORDS for t in run
-        )):
-            continue  # neither a person entity nor a title: no need to look closer
-        name, rest = _split_name(run)
-        if not name:
-            continue
-        left = _left_modifiers(run[0])
-        titles = [*left, *rest]
-        person = any(t.ent_type_ == "PERSON" for t in name) or any(
-            t.lower_ in TITLE_WORDS or t.lower_ in PERSON_NOUNS for t in titles[-2:]
-        )
-        if not person or any(t.lower_ in INSTITUTION_NOUNS or t.lower_ in MEDIA_NAMES for t in name):
-            continue
-        titles = [t for t in titles if t.i < name[0].i]
-        # keep it only when it ends in a person noun or title: "Kremlin spokesman", not "on Sunday"
-        described = bool(titles) and (titles[-1].lower_ in TITLE_WORDS or titles[-1].lower_ in PERSON_NOUNS)
-        description = _join(titles) if described else ""
-        head = name[-1]
-        if not description:
-            description = _description(subject=head, phrase=[*run], name_tokens=name)
-        lowered = {t.lower_ for t in titles} | {c.lower_ for c in head.children}
-        gender = "f" if lowered & FEMALE_WORDS else "m" if lowered & MALE_WORDS else ""
-        cast.add(name=_join(name), description=description, position=head.idx, gender=gender)
-    return cast
-
-
-def _left_modifiers(first: Token) -> list[Token]:
-    """"China’s top diplomat" before "Wang Yi": adjectives, nouns and possessives glued to a name."""
-    doc = first.doc
-    tokens: list[Token] = []
-    k = first.i - 1
-    while k >= 0 and len(tokens) < 6:
-        token = doc[k]
-        if token.pos_ in ("ADJ", "NOUN", "PROPN", "NUM") or token.tag_ == "POS" or token.text in ("-", "‑"):
-            tokens.insert(0, token)
-            k -= 1
-            continue
-        break
-    while tokens and (tokens[0].tag_ == "POS" or tokens[0].text in ("-", "‑")):
-        tokens.pop(0)
-    return tokens
 
 
 def _norm_words(text: str) -> list[str]:

@@ -7,7 +7,8 @@ from django.conf import settings
 from spacy.language import Language
 from spacy.tokens import Doc
 
-# The lemmatizer is not needed: cues are matched on word forms (measured: it costs ~5% of the parse).
+# Quotes and attribution use the tagger, parser and NER. The lemmatizer is left out: speech cues are
+# matched on word forms (measured on the seeds x40: no accuracy change, parse speed within noise).
 EXCLUDED_COMPONENTS = ["lemmatizer"]
 
 

@@ -140,8 +140,11 @@ def _scan(*, text: str, start: int, end: int, ignored: set[int]) -> tuple[list[Q
                 while stack and stack[-1].family != "double":
                     stack.pop()
                 stack.pop()
-            if mark.family == "single" and not stack and mark.char == "'" and not _has_closer(
-                marks=marks, index=i
+            if (
+                mark.family == "single"
+                and not stack
+                and mark.char == "'"
+                and not _has_closer(marks=marks, index=i)
             ):
                 continue  # a lone straight apostrophe-like mark
             stack.append(mark)

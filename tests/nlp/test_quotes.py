@@ -6,7 +6,7 @@ def texts(text: str) -> list[str]:
 
 
 def test_it_finds_curly_straight_and_guillemet_quotes():
-    text = "He said “yes” and “no”.\n\nShe said \"maybe\".\n\nIls ont dit «non» et „ja“."
+    text = 'He said “yes” and “no”.\n\nShe said "maybe".\n\nIls ont dit «non» et „ja“.'
     assert texts(text) == ["yes", "no", "maybe", "non", "ja"]
 
 
