@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from articles.models import (
     Article,
     AuditEvent,
+    IngestJob,
+    IngestJobFile,
     Outlet,
     Quote,
     QuoteKey,
@@ -11,6 +13,7 @@ from articles.models import (
     Statement,
     VariantLabel,
 )
+from articles.uploads import rerun_job
 
 
 @admin.register(Outlet)
@@ -101,3 +104,65 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["object_id", "actor__username", "action"]
     raw_id_fields = ["actor", "statement"]
     date_hierarchy = "at"
+
+
+# --- uploads ----------------------------------------------------------------------------------------------
+
+
+class IngestJobFileInline(admin.TabularInline):
+    model = IngestJobFile
+    fields = ["position", "name", "kind", "size", "status", "error", "finished_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(IngestJob)
+class IngestJobAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "status", "files_done", "files_total", "articles_created", "sources_failed",
+                    "created_by", "created_at", "finished_at", "attempt"]  # fmt: skip
+    list_filter = ["status", "created_at"]
+    search_fields = ["files__name", "outlet", "error"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "created_by", "created_at", "status", "attempt", "task_id", "started_at", "heartbeat_at", "finished_at",
+        "files_total", "files_done", "articles_created", "articles_unchanged", "articles_updated",
+        "sources_failed", "error",
+    ]  # fmt: skip
+    list_select_related = ["created_by"]
+    inlines = [IngestJobFileInline]
+    actions = ["rerun"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # jobs come from the upload page
+
+    @admin.action(description="Re-run the failed files of the selected jobs", permissions=["change"])
+    def rerun(self, request, queryset):
+        rerun, skipped = 0, []
+        for job in queryset:
+            try:
+                rerun_job(job=job)
+                rerun += 1
+            except ValueError as error:
+                skipped.append(str(error))
+        if rerun:
+            self.message_user(request, f"{rerun} job(s) queued again.", messages.SUCCESS)
+        for reason in skipped:
+            self.message_user(request, reason, messages.WARNING)
+
+
+@admin.register(IngestJobFile)
+class IngestJobFileAdmin(admin.ModelAdmin):
+    list_display = ["name", "job", "status", "size", "finished_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["name"]
+    raw_id_fields = ["job"]
+    readonly_fields = ["job", "position", "name", "kind", "stored_as", "size", "status", "outcomes", "error",
+                       "finished_at"]  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -37,6 +37,15 @@ class Rendering:
     def proposed_name(self) -> str:
         return Label(self.proposed.label).label
 
+    @property
+    def confirmed(self) -> list:
+        """Labels given by people (prefetched with their authors)."""
+        return [label for label in self.quote.labels.all() if not label.proposed]
+
+    @property
+    def disagreement(self) -> bool:
+        return len({label.label for label in self.confirmed}) > 1
+
 
 @dataclass(frozen=True)
 class Card:

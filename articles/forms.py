@@ -41,3 +41,55 @@ class StatementFilterForm(forms.Form):
         if data.get("label"):
             statements = statements.filter(renderings__labels__label=data["label"]).distinct()
         return statements.order_by(*SORTS[data.get("sort") or "outlets"])
+
+
+# --- uploads ----------------------------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; every file is checked by FileField's own rules."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class UploadForm(forms.Form):
+    """Files and/or pasted text, with metadata that applies to every article of the batch."""
+
+    files = MultipleFileField(required=False, allow_empty_file=True, label="Files")
+    text = forms.CharField(
+        required=False, strip=False, label="Or paste an article", widget=forms.Textarea(attrs={"rows": 8})
+    )
+    outlet = forms.CharField(required=False, max_length=200, label="Outlet")
+    published = forms.DateField(
+        required=False, label="Publication date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    url = forms.URLField(required=False, max_length=2000, label="URL", assume_scheme="https")
+
+    def __init__(self, *args, limits=None, **kwargs):
+        from articles.sources import ACCEPTED
+        from articles.uploads import LIMITS
+
+        super().__init__(*args, **kwargs)
+        self.limits = limits or LIMITS
+        self.fields["files"].widget.attrs["accept"] = ",".join(ACCEPTED)
+
+    def clean(self):
+        from articles.uploads import problems
+
+        data = super().clean()
+        for problem in problems(
+            files=data.get("files") or [], text=data.get("text") or "", limits=self.limits
+        ):
+            self.add_error(None, problem)
+        return data

@@ -5,7 +5,9 @@ quotes with speakers -> one transaction per article: speakers, quotes, index key
 """
 
 import datetime
+import functools
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +28,7 @@ from articles.models import (
     VariantLabel,
 )
 from articles.nlp.attribution import ExtractedQuote, extract_quotes
-from articles.nlp.diff import mean_divergence
+from articles.nlp.diff import divergence
 from articles.nlp.matching import Rendering, assign_statements, index_keys, normalize
 from articles.nlp.pipeline import load_pipeline
 from articles.nlp.speakers import KnownSpeaker, resolve_speaker, speaker_lookup_keys
@@ -47,6 +49,9 @@ class Outcome:
     article_id: int | None = None
     quotes: int = 0
     statements: tuple[int, ...] = ()
+    # What reading the source noticed ("not UTF-8: decoded as cp1252"); also in `message` of a stored article,
+    # so that an upload's recorded outcome keeps it.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,20 @@ def ingest_sources(
         pending.append(_Pending(item, prepared, digest))
 
     nlp = load_pipeline()
+    # spaCy refuses a text over nlp.max_length (ValueError E088) inside nlp.pipe, which would stop the whole
+    # batch: such an article is reported on its own (a 1 MB one-paragraph file is no news article).
+    fits = []
+    for p in pending:
+        if len(p.prepared.body) > nlp.max_length:
+            yield Outcome(
+                "failed",
+                p.source.source_name,
+                f"article too long: {len(p.prepared.body):,} characters (limit {nlp.max_length:,})",
+                line=p.source.line,
+            )
+        else:
+            fits.append(p)
+    pending = fits
     texts = ((p.prepared.body, p) for p in pending)
     docs = nlp.pipe(texts, as_tuples=True, batch_size=BATCH_SIZE, n_process=max(1, workers))
     for doc, item in docs:
@@ -140,6 +159,16 @@ def store_article(*, item: _Pending, overrides: Overrides) -> Outcome:
     with transaction.atomic():
         outlet = _outlet(outlet_name) if outlet_name else None
         article = Article.objects.select_for_update().filter(source_name=source.source_name).first()
+        if article is not None and article.content_hash == item.content_hash:
+            # Another run stored this very text after this one looked (two ingests at once): without this
+            # check it would be "updated", its quotes deleted and extracted again for nothing.
+            return Outcome(
+                "unchanged",
+                source.source_name,
+                "stored concurrently by another run",
+                line=source.line,
+                article_id=article.pk,
+            )
         fields = {
             "outlet": outlet,
             "title": prepared.title[:1000],
@@ -167,7 +196,9 @@ def store_article(*, item: _Pending, overrides: Overrides) -> Outcome:
     return Outcome(
         status,
         source.source_name,
+        "; ".join(source.warnings),
         line=source.line,
+        warnings=source.warnings,
         article_id=article.pk,
         quotes=len(quotes),
         statements=tuple(sorted(statements)),
@@ -183,8 +214,13 @@ def _outlet(name: str) -> Outlet:
 # --- speakers ---------------------------------------------------------------------------------------------
 
 
-def _speaker(*, name: str, description: str, kind: str | None) -> Speaker:
+def _speaker(*, name: str, description: str, kind: str | None) -> Speaker | None:
     """The canonical speaker for a name found in an article: an existing one, an alias of one, or a new one."""
+    if kind == "institution":  # "the Kremlin", "The White House" and "White House" are one speaker
+        name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    alias = SpeakerAlias.objects.filter(name__iexact=name).select_related("speaker").first()
+    if alias is not None:  # a name already recorded (by a person or earlier evidence) as this speaker's
+        return alias.speaker
     keys = speaker_lookup_keys(name)
     # Full names and aliases match exactly; single-word keys (surname, given name) match a word of the name.
     query = Q(pk__in=[])
@@ -208,6 +244,11 @@ def _speaker(*, name: str, description: str, kind: str | None) -> Speaker:
             speaker.description = description[:500]
             speaker.save(update_fields=["description"])
         return speaker
+    if " " not in name and (kind or "person") == "person":
+        # A bare surname ("Schumer said") is the one known person of that name, never a new speaker of its
+        # own; with several known (Joe and Hunter Biden) it stays unresolved rather than guessed.
+        namesakes = [s for s in candidates if name.casefold() in s.name.casefold().split()]
+        return namesakes[0] if len(namesakes) == 1 else None
     try:
         with transaction.atomic():
             return Speaker.objects.create(
@@ -248,6 +289,13 @@ def _store_quotes(*, article: Article, extracted: Sequence[ExtractedQuote]) -> l
             )
         )
     quotes = Quote.objects.bulk_create(rows)
+    by_start = {quote.start: quote for quote in quotes}
+    followers = []
+    for found, quote in zip(extracted, quotes, strict=True):
+        if found.same_speaker_as in by_start:
+            quote.speaker_follows = by_start[found.same_speaker_as]
+            followers.append(quote)
+    Quote.objects.bulk_update(followers, ["speaker_follows"])
     QuoteKey.objects.bulk_create(
         [QuoteKey(quote=quote, key=key) for quote in quotes for key in set(index_keys(quote.text))],
         ignore_conflicts=True,
@@ -342,7 +390,7 @@ def refresh_statements(statement_ids: Iterable[int]) -> None:
         _infer_speakers(quotes)
         named = Counter(
             q.speaker for q in quotes if q.speaker is not None and q.speaker_decided_by != Decision.INFERRED
-        )
+        ) or Counter(q.speaker for q in quotes if q.speaker is not None)
         if statement.speaker is None or not any(q.speaker_id == statement.speaker_id for q in quotes):
             statement.speaker = named.most_common(1)[0][0] if named else None
         dates = [q.article.published for q in quotes if q.article.published]
@@ -353,10 +401,28 @@ def refresh_statements(statement_ids: Iterable[int]) -> None:
             statement.reference = _most_complete(quotes)
             statement.reference_decided_by = Decision.AUTOMATIC
         statement.label = _label(statement.reference.text)
-        statement.divergence = mean_divergence(statement.reference.text, [q.text for q in quotes])
+        statement.divergence = _mean_divergence(statement.reference.text, [q.text for q in quotes])
         statement.rendering_count = len(quotes)
         statement.outlet_count = len({q.article.outlet_id or f"article {q.article_id}" for q in quotes})
         statement.save(update_fields=STATEMENT_FIGURES)
+    _follow_unnamed_speakers(ids)
+
+
+def _follow_unnamed_speakers(statement_ids: Sequence[int]) -> None:
+    """ "A Chinese official said … “…,” he said": once the first quote's speaker is known, the second follows."""
+    followers = (
+        Quote.objects.filter(
+            speaker_follows__statement__in=statement_ids, speaker_follows__speaker__isnull=False
+        )
+        .filter(Q(speaker__isnull=True) | Q(speaker_decided_by=Decision.INFERRED))
+        .select_related("speaker_follows")
+    )
+    changed = [q for q in followers if q.speaker_id != q.speaker_follows.speaker_id]
+    for quote in changed:
+        quote.speaker_id, quote.speaker_decided_by = quote.speaker_follows.speaker_id, Decision.INFERRED
+    Quote.objects.bulk_update(changed, ["speaker", "speaker_decided_by"])
+    if changed:  # their statements may now name a speaker; a chain of followers resolves in turn
+        refresh_statements({q.statement_id for q in changed if q.statement_id})
 
 
 def _infer_speakers(quotes: Sequence[Quote]) -> None:
@@ -368,12 +434,29 @@ def _infer_speakers(quotes: Sequence[Quote]) -> None:
         return
     speaker_id, _ = named.most_common(1)[0]
     unnamed = [q for q in quotes if q.speaker_id is None or q.speaker_decided_by == Decision.INFERRED]
+    changed = []
     for quote in unnamed:
         if quote.speaker_decided_by == Decision.MANUAL:
             continue
+        if quote.speaker_id == speaker_id and quote.speaker_decided_by == Decision.INFERRED:
+            continue  # already inferred from this speaker: nothing to write
         quote.speaker_id = speaker_id
         quote.speaker_decided_by = Decision.INFERRED
-    Quote.objects.bulk_update(unnamed, ["speaker", "speaker_decided_by"])
+        changed.append(quote)
+    Quote.objects.bulk_update(changed, ["speaker", "speaker_decided_by"])
+
+
+@functools.lru_cache(maxsize=65536)
+def _divergence(reference: str, other: str) -> float:
+    return divergence(reference=reference, other=other)
+
+
+def _mean_divergence(reference: str, renderings: Sequence[str]) -> float:
+    """diff.mean_divergence, with each pair computed once per process: a statement's older renderings are
+    compared with the same reference again every time it gains one."""
+    if not renderings:
+        return 0.0
+    return sum(_divergence(reference, text) for text in renderings) / len(renderings)
 
 
 def _most_complete(quotes: Sequence[Quote]) -> Quote:

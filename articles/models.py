@@ -187,6 +187,10 @@ class Quote(models.Model):
         max_length=16, choices=Decision.choices, default=Decision.AUTOMATIC
     )
     not_a_quote = models.BooleanField(default=False, help_text="Marked by a person as not a quotation.")
+    speaker_follows = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followers",
+        help_text="An earlier quote by the same unnamed speaker ('a Chinese official said … he said').",
+    )  # fmt: skip
 
     class Meta:
         ordering = ["article", "start"]
@@ -280,3 +284,103 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type} {self.object_id}"
+
+    @property
+    def undoable(self) -> bool:
+        """Corrections and labels record what they changed; undo events and arrival notes do not."""
+        return bool(self.before.get("rows") or self.after.get("created"))
+
+
+# --- uploads: ingest jobs run in the background ----------------------------------------------------------
+
+
+class IngestJobQuerySet(models.QuerySet):
+    def active(self) -> "IngestJobQuerySet":
+        return self.filter(status__in=[IngestJob.Status.QUEUED, IngestJob.Status.RUNNING])
+
+    def recent(self) -> "IngestJobQuerySet":
+        return self.select_related("created_by").order_by("-created_at", "-pk")
+
+
+class IngestJob(models.Model):
+    """One upload: its files are ingested in the background by `ingest_upload`, one file after another.
+
+    `attempt` counts the tasks enqueued for the job; only the task of the current attempt may write, so a job
+    resumed after its worker died is never worked on twice. `heartbeat_at` is the worker's last sign of life.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        SUCCEEDED = "succeeded", "finished"
+        FAILED = "failed", "finished with errors"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    attempt = models.PositiveIntegerField(default=0, help_text="Tasks enqueued for this job so far.")
+    task_id = models.CharField(max_length=64, blank=True, help_text="Task result of the current attempt.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life from its worker.")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Metadata given with the upload; it outranks what the files say.
+    outlet = models.CharField(max_length=200, blank=True)
+    published = models.DateField(null=True, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    files_total = models.PositiveIntegerField(default=0)
+    files_done = models.PositiveIntegerField(default=0)
+    articles_created = models.PositiveIntegerField(default=0)
+    articles_unchanged = models.PositiveIntegerField(default=0)
+    articles_updated = models.PositiveIntegerField(default=0)
+    sources_failed = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, help_text="Why the job stopped, if it did.")
+
+    objects = IngestJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status"], name="ingestjob_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Upload {self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+
+class IngestJobFile(models.Model):
+    """One uploaded file (or the pasted text) of a job, and what ingesting it gave, one outcome per article."""
+
+    class Kind(models.TextChoices):
+        FILE = "file", "file"
+        PASTED = "pasted", "pasted text"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "waiting"
+        RUNNING = "running", "in progress"
+        DONE = "done", "done"
+        FAILED = "failed", "failed"
+
+    job = models.ForeignKey(IngestJob, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=255, help_text="The file's name as uploaded.")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.FILE)
+    stored_as = models.CharField(max_length=500, help_text="Name in the upload storage (MEDIA_ROOT).")
+    size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    # [{"status", "source_name", "message", "line", "article_id", "quotes", "statements": [ids]}, ...]
+    outcomes = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["job", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "position"], name="ingestjobfile_position_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,6 +1,7 @@
 """Who may do what: anyone reads; journalists annotate and correct; admins also upload and manage users.
 
-Roles are groups holding permissions (created by migration 0004); views check them, templates only hide links.
+Roles are groups holding permissions, created after every migrate (and after test flushes, which empty the
+tables) by `ensure_roles`; views check them, templates only hide links.
 """
 
 from collections.abc import Callable
@@ -25,6 +26,23 @@ JOURNALIST_PERMISSIONS = [
     "articles.add_speakeralias",
     "articles.view_auditevent",
 ]
+
+
+def ensure_roles(**kwargs) -> None:
+    """Create or complete the role groups (a post_migrate receiver: runs after permissions exist)."""
+    from django.contrib.auth.models import Group, Permission
+
+    journalists, _ = Group.objects.get_or_create(name=JOURNALIST)
+    for code in JOURNALIST_PERMISSIONS:
+        app_label, codename = code.split(".")
+        permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+        if permission:
+            journalists.permissions.add(permission)
+    # Admins manage everything in the product and its users (through the Django admin too).
+    admins, _ = Group.objects.get_or_create(name=ADMIN)
+    admins.permissions.add(
+        *Permission.objects.filter(content_type__app_label__in=["articles", "auth", "django_tasks_database"])
+    )
 
 
 def can_annotate(user: AbstractBaseUser | AnonymousUser) -> bool:

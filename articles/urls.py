@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.views import api, pages, statements
+from articles.views import annotations, api, exports, pages, statements, uploads
 
 urlpatterns = [
     path("", statements.statement_list, name="statement_list"),
@@ -10,4 +10,26 @@ urlpatterns = [
     path("outlets/<int:pk>/", pages.outlet_detail, name="outlet_detail"),
     path("api/statements/", api.statement_list, name="api_statement_list"),
     path("api/statements/<int:pk>/", api.statement_detail, name="api_statement_detail"),
+]
+
+# Journalists' labels and corrections (POST only), and exports.
+urlpatterns += [
+    path("quotes/<int:pk>/labels/", annotations.label_quote, name="label_quote"),
+    path("quotes/<int:pk>/labels/confirm/", annotations.confirm_label, name="confirm_label"),
+    path("quotes/<int:pk>/move/", annotations.move_quote, name="move_quote"),
+    path("quotes/<int:pk>/speaker/", annotations.change_speaker, name="change_speaker"),
+    path("quotes/<int:pk>/reject/", annotations.reject_quote, name="reject_quote"),
+    path("statements/<int:pk>/merge/", annotations.merge_statements, name="merge_statements"),
+    path("statements/<int:pk>/reference/", annotations.set_reference, name="set_reference"),
+    path("speakers/<int:pk>/merge/", annotations.merge_speakers, name="merge_speakers"),
+    path("audit/<int:pk>/undo/", annotations.undo, name="undo"),
+    path("export/statements.csv", exports.statements_csv, name="export_statements_csv"),
+    path("export/statements.json", exports.statements_json, name="export_statements_json"),
+]
+
+# Admins' uploads, ingested in the background.
+urlpatterns += [
+    path("upload/", uploads.upload, name="upload"),
+    path("upload/jobs/", uploads.job_list, name="job_list"),
+    path("upload/jobs/<int:pk>/", uploads.job_detail, name="job_detail"),
 ]

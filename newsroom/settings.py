@@ -11,6 +11,7 @@ TASKS_BACKEND   "database" (django-tasks-db, run `manage.py db_worker`) or "imme
 Junk values stop start-up with ImproperlyConfigured naming the variable.
 """
 
+import datetime
 import os
 import re
 from pathlib import Path
@@ -208,6 +209,19 @@ MEDIA_ROOT = VAR_DIR / "uploads"  # outside static/: uploads are never served ba
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "statement_list"
+LOGOUT_REDIRECT_URL = "statement_list"
+
+# Login throttling against password guessing (django-axes): after 5 failed logins for one username from one
+# address, that pair is refused (HTTP 429) for 15 minutes; a successful login resets the count. Covers the
+# site's login page and the admin's. Behind a proxy, REMOTE_ADDR is the proxy's: the limit is then per username.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes asks
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # htmx sends the token rendered into the page, never read from the cookie

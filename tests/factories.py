@@ -49,3 +49,17 @@ def make_statement_with_renderings(*, speaker_name: str, text: str, outlets: int
     refresh_statements([statement.pk])
     statement.refresh_from_db()
     return statement
+
+
+def make_user(role: str | None, username: str | None = None):
+    """A user in the given role group ("journalist", "admin") or with no role (None)."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(
+        username=username or f"{role or 'reader'}-{next(_counter)}", password="pw"
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+        user.is_staff = role == "admin"
+        user.save(update_fields=["is_staff"])
+    return user

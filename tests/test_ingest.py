@@ -52,7 +52,9 @@ def test_a_second_run_changes_nothing():
 def test_the_same_utterance_in_two_outlets_is_one_statement():
     ingest(CORPUS)
     wire = Quote.objects.get(text__startswith="The bridge will open in June as promised, and")
-    rewrite = Quote.objects.get(article__source_name="harbor_rewrite.txt", text__startswith="The bridge will open")
+    rewrite = Quote.objects.get(
+        article__source_name="harbor_rewrite.txt", text__startswith="The bridge will open"
+    )
     assert wire.statement_id == rewrite.statement_id
     chess = Quote.objects.get(text__startswith="We prepared for months")
     assert chess.statement_id != wire.statement_id
@@ -60,20 +62,38 @@ def test_the_same_utterance_in_two_outlets_is_one_statement():
 
 def test_a_speaker_known_only_by_description_is_inferred_from_other_outlets():
     ingest(CORPUS)
-    rewrite = Quote.objects.get(article__source_name="harbor_rewrite.txt", text__startswith="The bridge will open")
+    rewrite = Quote.objects.get(
+        article__source_name="harbor_rewrite.txt", text__startswith="The bridge will open"
+    )
     assert rewrite.speaker_as_written == "a city official"
     assert rewrite.speaker.name == "Elena Ruiz"
     assert rewrite.speaker_decided_by == Decision.INFERRED
     assert rewrite.relay == "Portland Herald"
 
 
+def test_a_pronoun_after_an_unnamed_speaker_follows_the_inferred_speaker():
+    ingest(CORPUS)
+    carried = Quote.objects.get(text__startswith="Nobody on the crews")
+    assert carried.speaker_as_written == "he"
+    assert carried.speaker.name == "Elena Ruiz" and carried.speaker_decided_by == Decision.INFERRED
+
+
 def test_metadata_given_outranks_guesses_and_guesses_are_marked():
     ingest(CORPUS / "harbor_wire.txt")
     guessed = Article.objects.get()
     assert guessed.published == datetime.date(2025, 3, 3) and guessed.published_guessed
-    ingest(CORPUS / "harbor_rewrite.txt", outlet="Herald", published=datetime.date(2025, 3, 4), url="https://h.example/1")
+    ingest(
+        CORPUS / "harbor_rewrite.txt",
+        outlet="Herald",
+        published=datetime.date(2025, 3, 4),
+        url="https://h.example/1",
+    )
     given = Article.objects.get(source_name="harbor_rewrite.txt")
-    assert (given.outlet.name, given.published, given.url) == ("Herald", datetime.date(2025, 3, 4), "https://h.example/1")
+    assert (given.outlet.name, given.published, given.url) == (
+        "Herald",
+        datetime.date(2025, 3, 4),
+        "https://h.example/1",
+    )
     assert not given.published_guessed and not given.outlet_guessed
 
 
@@ -111,7 +131,9 @@ def test_a_missing_path_is_reported_and_fails():
         ingest(CORPUS / "does-not-exist.txt")
 
 
-def test_new_content_under_the_same_name_replaces_automatic_results_and_keeps_manual_ones(tmp_path, admin_user):
+def test_new_content_under_the_same_name_replaces_automatic_results_and_keeps_manual_ones(
+    tmp_path, admin_user
+):
     article_file = tmp_path / "story.txt"
     article_file.write_text(
         "Minister speaks\n\n“Taxes will not rise this year,” Finance Minister Anna Berg said on Tuesday.\n\n"

@@ -13,9 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "HTTPS"}
-    }
+    # A clean environment: the suite's own variables (test secret, DJANGO_ALLOW_ASYNC_UNSAFE for the browser
+    # tests, ...) must not leak into what is checked as production.
+    environment = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
     environment.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],

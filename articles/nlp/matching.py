@@ -159,6 +159,7 @@ class _Item:
     statement: int | None = None  # for candidates
     quoted: bool = True
     vectors: tuple[tuple[str, ...], Any] | None = field(default=None, compare=False)  # words, word vectors
+    embed: bool = False  # vectors are encoded on first use (most pairs are decided without them)
 
 
 @dataclass(frozen=True)
@@ -174,17 +175,24 @@ def _contains(long: tuple[str, ...], short: tuple[str, ...]) -> bool:
     return any(long[i : i + n] == short for i in range(len(long) - n + 1))
 
 
+def _vectors(item: _Item) -> tuple[tuple[str, ...], Any] | None:
+    if item.vectors is not None or not item.embed:
+        return item.vectors
+    return _encode_cached((item.rendering.text,))[0]
+
+
 def _semantic_cover(a: _Item, b: _Item) -> float | None:
     # Mean, over the shorter rendering's content words, of the best cosine against the longer rendering's
     # contextual word vectors: a translation's "upheld ... fundamental" finds "adhered ... basic".
-    if a.vectors is None or b.vectors is None:
+    if not (a.vectors is not None or a.embed) or not (b.vectors is not None or b.embed):
         return None
     import numpy as np
 
     short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
-    assert short.vectors is not None and long.vectors is not None
-    s_words, s_vec = short.vectors
-    _, l_vec = long.vectors
+    short_vectors, long_vectors = _vectors(short), _vectors(long)
+    assert short_vectors is not None and long_vectors is not None
+    s_words, s_vec = short_vectors
+    _, l_vec = long_vectors
     keep = [i for i, w in enumerate(s_words) if w.isalnum() and w not in _STOPWORDS]
     if not keep or len(l_vec) == 0:
         return None
@@ -192,7 +200,40 @@ def _semantic_cover(a: _Item, b: _Item) -> float | None:
     return float(np.mean(best))
 
 
-def _text(a: _Item, b: _Item) -> _Text:
+_TEXT_CACHE: dict[tuple[str, str, bool, bool, bool, bool], _Text] = {}
+
+
+def _text(a: _Item, b: _Item, *, with_meaning: bool = True) -> _Text:
+    """Text evidence for a pair; with semantic=False the word evidence alone (no vectors are encoded).
+
+    The same pair of texts comes back in both passes, in every group it is tried against and on every
+    ingest that finds the same candidates: the evidence depends on the two texts alone, so it is kept.
+    """
+    can_embed = (a.vectors is not None or a.embed, b.vectors is not None or b.embed)
+    key = (a.rendering.text, b.rendering.text, *can_embed, USE_EMBEDDING and with_meaning)
+    found = _TEXT_CACHE.get(key)
+    if found is None:
+        if len(_TEXT_CACHE) > 200_000:
+            _TEXT_CACHE.clear()
+        found = _TEXT_CACHE[key] = _text_uncached(a, b, with_meaning=with_meaning)
+    return found
+
+
+def _could_reach(words: _Text, threshold: float) -> bool:
+    """Whether meaning cover (at most 1) could lift this word evidence to the threshold."""
+    penalty = words.lexical - words.similarity  # the negation penalty, if any
+    return max(words.lexical, 0.5 * (words.lexical + 1.0 + 1e-6) + _SEM_LIFT) - penalty >= threshold
+
+
+def _similar(a: _Item, b: _Item, words: _Text, threshold: float) -> _Text:
+    # Vectors cost a forward pass; only a pair that could reach the threshold with them needs them. A pair
+    # that cannot is rejected either way (its score is never used).
+    if words.short_words <= SHORT or not _could_reach(words, threshold):
+        return words
+    return _text(a, b)
+
+
+def _text_uncached(a: _Item, b: _Item, *, with_meaning: bool = True) -> _Text:
     short, long = (a.words, b.words) if len(a.words) <= len(b.words) else (b.words, a.words)
     n = len(short)
     if n == 0:
@@ -210,7 +251,7 @@ def _text(a: _Item, b: _Item) -> _Text:
     lexical = 0.5 * cover + 0.5 * ordered
     similarity = lexical
     reason = f"word cover {cover:.2f}, in order {ordered:.2f}"
-    semantic = _semantic_cover(a, b) if USE_EMBEDDING else None
+    semantic = _semantic_cover(a, b) if USE_EMBEDDING and with_meaning else None
     if semantic is not None:
         # Meaning cover lifts reworded and translated renderings ("upheld ... fundamental" for "adhered ...
         # basic"); averaged with word cover because on its own it also rates same-topic sentences highly.
@@ -263,7 +304,8 @@ class _Occasions:
 
 
 def _judge(a: _Item, b: _Item, occasions: _Occasions) -> _Verdict:
-    text = _text(a, b)
+    # Word evidence first; meaning cover (vectors) only where it can still decide the verdict.
+    text = _text(a, b, with_meaning=False)
     ra, rb = a.rendering, b.rendering
     same_article = ra.article == rb.article
     reasons = [text.reason]
@@ -284,6 +326,8 @@ def _judge(a: _Item, b: _Item, occasions: _Occasions) -> _Verdict:
 
     if same_article:
         # One article reports one occasion per quoted utterance: same words here are the same statement.
+        text = _similar(a, b, text, MATCH)
+        reasons[0] = text.reason
         ok = text.similarity >= MATCH
         return _Verdict(ok, text.similarity, False, "; ".join([*reasons, "same article"]))
 
@@ -312,6 +356,8 @@ def _judge(a: _Item, b: _Item, occasions: _Occasions) -> _Verdict:
         return _Verdict(ok, text.similarity, False, "; ".join(reasons))
 
     threshold = WEAK if supported else MATCH if gap is not None else UNDATED
+    text = _similar(a, b, text, threshold)
+    reasons[0] = text.reason
     if supported:
         reasons.append("articles share an occasion")
     ok = text.similarity >= threshold
@@ -326,13 +372,13 @@ def _embed(items: Sequence[_Item]) -> list[_Item]:
 
     if not embedding.available():
         return list(items)
-    todo = [i for i, item in enumerate(items) if len(item.words) > SHORT]
-    encoded = _encode_cached(tuple(items[i].rendering.text for i in todo))
-    out = list(items)
-    for i, enc in zip(todo, encoded, strict=True):
-        item = items[i]
-        out[i] = _Item(item.index, item.rendering, item.words, item.statement, item.quoted, enc)
-    return out
+    # Marked, not encoded: _vectors() encodes a rendering the first time a pair needs its meaning.
+    return [
+        _Item(item.index, item.rendering, item.words, item.statement, item.quoted, item.vectors, True)
+        if len(item.words) > SHORT
+        else item
+        for item in items
+    ]
 
 
 _VECTOR_CACHE: dict[str, tuple[tuple[str, ...], Any]] = {}

@@ -15,7 +15,9 @@ PAGE_SIZE = 50
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article.objects.select_related("outlet"), pk=pk)
-    quotes = list(article.quotes.filter(not_a_quote=False).select_related("speaker", "statement").order_by("start"))
+    quotes = list(
+        article.quotes.filter(not_a_quote=False).select_related("speaker", "statement").order_by("start")
+    )
     context = {"article": article, "quotes": quotes, "segments": segments(article.body, quotes)}
     return render(request, "articles/article_detail.html", context)
 
@@ -23,8 +25,10 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def speaker_detail(request: HttpRequest, pk: int) -> HttpResponse:
     speaker = get_object_or_404(Speaker.objects.prefetch_related("aliases"), pk=pk)
-    statements = Statement.objects.filter(speaker=speaker).select_related("reference").order_by(
-        "-occasion_date", "-outlet_count", "pk"
+    statements = (
+        Statement.objects.filter(speaker=speaker)
+        .select_related("reference")
+        .order_by("-occasion_date", "-outlet_count", "pk")
     )
     outlets = (
         Outlet.objects.filter(articles__quotes__speaker=speaker)
@@ -32,7 +36,9 @@ def speaker_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-renderings", "name")
     )
     page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "articles/speaker_detail.html", {"speaker": speaker, "page": page, "outlets": outlets})
+    return render(
+        request, "articles/speaker_detail.html", {"speaker": speaker, "page": page, "outlets": outlets}
+    )
 
 
 @require_GET

@@ -6,7 +6,8 @@ from django.views.decorators.http import require_GET
 
 from articles.comparison import compare
 from articles.forms import StatementFilterForm
-from articles.models import Article, Quote, Statement, VariantLabel
+from articles.models import Article, Label, Quote, Statement, VariantLabel
+from articles.roles import can_annotate
 
 PAGE_SIZE = 25
 
@@ -44,6 +45,11 @@ def renderings_of(statement: Statement) -> list[Quote]:
 
 @require_GET
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return statement_page(request, pk, fragment=wants_fragment(request))
+
+
+def statement_page(request: HttpRequest, pk: int, *, error: str = "", fragment: bool = False) -> HttpResponse:
+    """The statement page (or its #comparison fragment), also rendered after a journalist's correction."""
     statement = get_object_or_404(Statement.objects.select_related("speaker"), pk=pk)
     quotes = renderings_of(statement)
     reference = next((q for q in quotes if str(q.pk) == request.GET.get("ref")), None)
@@ -51,13 +57,15 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if reference is None and quotes:
         reference = quotes[0]
     comparison = compare(quotes=quotes, reference=reference) if reference else None
-    template = "articles/statement_detail.html"
-    if wants_fragment(request):
-        template += "#comparison"
+    history = statement.audit_events.select_related("actor").order_by("-at")[:50]
+    template = "articles/statement_detail.html" + ("#comparison" if fragment else "")
     context = {
         "statement": statement,
         "comparison": comparison,
-        "outlets": {q.article.outlet_id or -q.article_id for q in quotes},
         "articles": {q.article_id for q in quotes},
+        "history": history,
+        "can_annotate": can_annotate(request.user),
+        "labels": Label.choices,
+        "error": error,
     }
     return render(request, template, context)

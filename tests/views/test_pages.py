@@ -62,7 +62,9 @@ def test_an_inferred_speaker_says_so(client):
 @pytest.mark.parametrize("renderings", [2, 9])
 def test_the_statement_page_costs_a_constant_number_of_queries(client, django_assert_num_queries, renderings):
     statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=renderings)
-    with django_assert_num_queries(3):  # statement, renderings with articles/outlets/speakers, labels
+    with django_assert_num_queries(
+        4
+    ):  # statement, renderings with articles/outlets/speakers, labels, history
         assert client.get(statement_url(statement)).status_code == 200
 
 
@@ -135,3 +137,14 @@ def test_the_api_returns_the_same_data_as_the_pages(client):
 
 def test_the_api_rejects_bad_filters_with_400(client):
     assert client.get(reverse("api_statement_list"), {"date_from": "yesterday"}).status_code == 400
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_api_costs_a_constant_number_of_queries(client, django_assert_num_queries, size):
+    statement = None
+    for n in range(size):
+        statement = make_statement_with_renderings(speaker_name=f"Speaker {n}", text=f"{TEXT} {n}", outlets=size)
+    with django_assert_num_queries(2):  # count, page
+        client.get(reverse("api_statement_list"))
+    with django_assert_num_queries(3):  # statement, renderings, labels
+        client.get(reverse("api_statement_detail", args=[statement.pk]))

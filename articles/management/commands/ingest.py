@@ -2,6 +2,7 @@ import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import InterfaceError, OperationalError
 
 from articles.ingest import Outcome, Overrides, ingest_sources
 from articles.sources import read_paths
@@ -23,7 +24,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("paths", nargs="+", type=Path, help="Files, directories or zip archives.")
         parser.add_argument("--outlet", help="Outlet name for every article given.")
-        parser.add_argument("--published", type=iso_date, help="Publication date (YYYY-MM-DD) for every article.")
+        parser.add_argument(
+            "--published", type=iso_date, help="Publication date (YYYY-MM-DD) for every article."
+        )
         parser.add_argument("--url", help="URL for every article given.")
         parser.add_argument("--dry-run", action="store_true", help="Parse and report; write nothing.")
         parser.add_argument("--workers", type=int, default=1, help="spaCy processes (default 1).")
@@ -38,23 +41,44 @@ class Command(BaseCommand):
         overrides = Overrides(outlet=outlet, published=published, url=url)
         counts = {"created": 0, "unchanged": 0, "updated": 0, "failed": len(missing)}
         progress = Progress(self.stdout, total=len(sources), enabled=verbosity > 0)
-        for outcome in ingest_sources(sources=sources, overrides=overrides, dry_run=dry_run, workers=workers):
-            counts[outcome.status] += 1
-            progress.step(outcome)
-            if outcome.status == "failed":
-                self.stderr.write(describe_failure(outcome))
-            elif verbosity > 1:
-                self.stdout.write(f"{outcome.source_name}: {outcome.status}, {outcome.quotes} quote(s)")
+        outcomes = ingest_sources(sources=sources, overrides=overrides, dry_run=dry_run, workers=workers)
+        try:
+            for outcome in outcomes:
+                counts[outcome.status] += 1
+                progress.step(outcome)
+                if outcome.status == "failed":
+                    self.stderr.write(describe_failure(outcome))
+                elif verbosity > 1:
+                    self.stdout.write(f"{outcome.source_name}: {outcome.status}, {outcome.quotes} quote(s)")
+                for warning in outcome.warnings:  # e.g. a file that was not UTF-8, read as cp1252
+                    self.stderr.write(f"{outcome.source_name}: warning: {warning}")
+        except (OperationalError, InterfaceError) as error:
+            # The database is down or went away: one line, not a traceback. Each article is its own
+            # transaction, so what was stored is whole and a second run skips it.
+            progress.done()
+            reason = next(
+                (line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__
+            )
+            raise CommandError(
+                f"database unavailable: {reason} (stored before it failed: {summarise(counts)}); "
+                "run the command again to carry on"
+            ) from None
         progress.done()
         prefix = "dry run, nothing written: " if dry_run else ""
-        summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+        summary = summarise(counts)
         self.stdout.write(f"{prefix}{summary}")
         if counts["failed"]:
             raise CommandError(f"{counts['failed']} source(s) failed")
 
 
+def summarise(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {status}" for status, n in counts.items())
+
+
 def describe_failure(outcome: Outcome) -> str:
-    where = f"{outcome.source_name}:{outcome.line}" if outcome.line else outcome.source_name
+    where = outcome.source_name
+    if outcome.line and not where.endswith(f":{outcome.line}"):
+        where += f":{outcome.line}"
     return f"{where}: {outcome.message}"
 
 
@@ -71,11 +95,11 @@ class Progress:
             width = 30
             filled = width * self.done_count // self.total
             bar = "#" * filled + "-" * (width - filled)
-            self.stream.write(f"\r[{bar}] {self.done_count}/{self.total} {outcome.source_name[:40]:40}", ending="")
+            self.stream.write(
+                f"\r[{bar}] {self.done_count}/{self.total} {outcome.source_name[:40]:40}", ending=""
+            )
             self.stream.flush()
 
     def done(self) -> None:
         if self.enabled:
             self.stream.write("")
-
-

@@ -1,0 +1,303 @@
+"""Journalists' labels and corrections: each one is a service that writes an AuditEvent and can be undone.
+
+Undo is generic: every correction records the rows it touched as they were before (and which rows it created),
+so undoing restores those rows — re-creating deleted ones with their old ids — and deletes the created ones.
+Manual decisions are marked `Decision.MANUAL`, which ingest never overrides.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from articles.ingest import refresh_statements
+from articles.models import (
+    AuditEvent,
+    Decision,
+    Label,
+    Quote,
+    Speaker,
+    SpeakerAlias,
+    Statement,
+    VariantLabel,
+)
+from articles.nlp.diff import propose_label
+
+# Models a correction may touch, by the name used in audit records.
+MODELS: dict[str, type[models.Model]] = {
+    "quote": Quote,
+    "statement": Statement,
+    "speaker": Speaker,
+    "speakeralias": SpeakerAlias,
+    "variantlabel": VariantLabel,
+}
+
+
+def _row(instance: models.Model) -> dict:
+    return {f.attname: _json(getattr(instance, f.attname)) for f in instance._meta.concrete_fields}
+
+
+def _json(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@dataclass
+class _Record:
+    """Rows as they were before a correction, and rows it created."""
+
+    before: dict[str, dict[str, dict]] = field(default_factory=dict)
+    created: dict[str, list[int]] = field(default_factory=dict)
+
+    def keep(self, *instances: models.Model) -> None:
+        for instance in instances:
+            rows = self.before.setdefault(instance._meta.model_name, {})
+            rows.setdefault(str(instance.pk), _row(instance))
+
+    def new(self, instance: models.Model) -> None:
+        self.created.setdefault(instance._meta.model_name, []).append(instance.pk)
+
+
+def _audit(
+    *, actor: AbstractBaseUser, action: str, target: models.Model, record: _Record, statement: Statement | None,
+    summary: dict,
+) -> AuditEvent:  # fmt: skip
+    return AuditEvent.objects.create(
+        actor=actor,
+        action=action,
+        object_type=target._meta.model_name,
+        object_id=str(target.pk),
+        # A statement emptied by the correction is gone: its history then lives on in the rows kept for undo.
+        statement=statement if statement and Statement.objects.filter(pk=statement.pk).exists() else None,
+        before={"rows": record.before, "summary": summary.get("before")},
+        after={"created": record.created, "summary": summary.get("after")},
+    )
+
+
+# --- labels -----------------------------------------------------------------------------------------------
+
+
+def add_label(
+    *, actor: AbstractBaseUser, quote: Quote, label: str, severity: int, note: str = "", evidence: str = ""
+) -> VariantLabel:
+    if label not in Label.values:
+        raise ValidationError(f"{label!r} is not a label")
+    if not 0 <= severity <= 3:
+        raise ValidationError("severity must be between 0 and 3")
+    with transaction.atomic():
+        record = _Record()
+        variant = VariantLabel.objects.create(
+            quote=quote,
+            label=label,
+            severity=severity,
+            note=note,
+            evidence=evidence,
+            author=actor,
+            proposed=False,
+        )
+        record.new(variant)
+        _audit(
+            actor=actor, action="label", target=quote, record=record, statement=quote.statement,
+            summary={"after": f"{Label(label).label} ({severity}){': ' + note if note else ''}"},
+        )  # fmt: skip
+    return variant
+
+
+def confirm_proposed_label(*, actor: AbstractBaseUser, quote: Quote) -> VariantLabel:
+    """The machine's proposal against the statement's reference, confirmed by a journalist in one click."""
+    reference = quote.statement.reference if quote.statement and quote.statement.reference else quote
+    proposal = propose_label(reference=reference.text, other=quote.text, other_kind=quote.kind)
+    return add_label(
+        actor=actor, quote=quote, label=proposal.label, severity=proposal.severity, evidence=proposal.evidence
+    )
+
+
+# --- corrections ----------------------------------------------------------------------------------------------
+
+
+def move_quote(*, actor: AbstractBaseUser, quote: Quote, to: Statement | None) -> Statement:
+    """File a rendering under another statement, or under a new one when `to` is None."""
+    with transaction.atomic():
+        record = _Record()
+        old = quote.statement
+        record.keep(quote, *(s for s in [old, to] if s))
+        if to is None:
+            to = Statement.objects.create(speaker=quote.speaker)
+            record.new(to)
+        if old and old.pk == to.pk:
+            raise ValidationError("the rendering is already filed under that statement")
+        quote.statement, quote.statement_decided_by = to, Decision.MANUAL
+        quote.save(update_fields=["statement", "statement_decided_by"])
+        _refresh(record, [old.pk if old else None, to.pk])
+        _audit(
+            actor=actor, action="move rendering", target=quote, record=record, statement=old,
+            summary={"before": f"statement {old.pk if old else None}", "after": f"statement {to.pk}"},
+        )  # fmt: skip
+        _audit_mirror(actor=actor, action="move rendering", target=quote, statement=to)
+    return to
+
+
+def merge_statements(*, actor: AbstractBaseUser, into: Statement, other: Statement) -> Statement:
+    """Every rendering of `other` joins `into`; `other` is removed."""
+    if into.pk == other.pk:
+        raise ValidationError("a statement cannot be merged with itself")
+    with transaction.atomic():
+        record = _Record()
+        quotes = list(other.renderings.all())
+        record.keep(into, other, *quotes)
+        for quote in quotes:
+            quote.statement, quote.statement_decided_by = into, Decision.MANUAL
+        Quote.objects.bulk_update(quotes, ["statement", "statement_decided_by"])
+        AuditEvent.objects.filter(statement=other).update(statement=into)
+        other.delete()
+        _refresh(record, [into.pk])
+        _audit(
+            actor=actor, action="merge statements", target=into, record=record, statement=into,
+            summary={"before": f"statements {into.pk} and {other.pk}", "after": f"statement {into.pk}"},
+        )  # fmt: skip
+    return into
+
+
+def change_speaker(*, actor: AbstractBaseUser, quote: Quote, name: str) -> Speaker:
+    """Credit a rendering to the named speaker (an existing one, by name or alias, or a new one)."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("give the speaker's name")
+    with transaction.atomic():
+        record = _Record()
+        record.keep(quote)
+        speaker = (
+            Speaker.objects.filter(name__iexact=name).first()
+            or Speaker.objects.filter(aliases__name__iexact=name).first()
+        )
+        if speaker is None:
+            speaker = Speaker.objects.create(name=name[:300])
+            record.new(speaker)
+        before = quote.speaker.name if quote.speaker else None
+        quote.speaker, quote.speaker_decided_by = speaker, Decision.MANUAL
+        quote.save(update_fields=["speaker", "speaker_decided_by"])
+        _refresh(record, [quote.statement_id])
+        _audit(
+            actor=actor, action="change speaker", target=quote, record=record, statement=quote.statement,
+            summary={"before": before, "after": speaker.name},
+        )  # fmt: skip
+    return speaker
+
+
+def set_reference(*, actor: AbstractBaseUser, statement: Statement, quote: Quote) -> None:
+    """A person chooses the rendering the others are compared with; ingest keeps the choice."""
+    if quote.statement_id != statement.pk:
+        raise ValidationError("the reference must be one of the statement's renderings")
+    with transaction.atomic():
+        record = _Record()
+        record.keep(statement)
+        before = statement.reference.text if statement.reference else None
+        statement.reference, statement.reference_decided_by = quote, Decision.MANUAL
+        statement.save(update_fields=["reference", "reference_decided_by"])
+        _refresh(record, [statement.pk])
+        _audit(
+            actor=actor, action="set reference", target=statement, record=record, statement=statement,
+            summary={"before": before, "after": quote.text[:200]},
+        )  # fmt: skip
+
+
+def merge_speakers(*, actor: AbstractBaseUser, into: Speaker, other: Speaker) -> Speaker:
+    """`other` becomes an alias of `into`: its renderings, statements and aliases move over."""
+    if into.pk == other.pk:
+        raise ValidationError("a speaker cannot be merged with itself")
+    with transaction.atomic():
+        record = _Record()
+        quotes, statements = list(other.quotes.all()), list(other.statements.all())
+        aliases = list(other.aliases.all())
+        record.keep(into, other, *quotes, *statements, *aliases)
+        Quote.objects.filter(speaker=other).update(speaker=into)
+        Statement.objects.filter(speaker=other).update(speaker=into)
+        SpeakerAlias.objects.filter(speaker=other).update(speaker=into)
+        name = other.name
+        other.delete()
+        alias = SpeakerAlias.objects.create(
+            speaker=into, name=name, decided_by=Decision.MANUAL, evidence=f"merged by {actor}"
+        )
+        record.new(alias)
+        _audit(
+            actor=actor, action="merge speakers", target=into, record=record, statement=None,
+            summary={"before": f"{into.name} and {name}", "after": f"{into.name} (alias {name})"},
+        )  # fmt: skip
+    return into
+
+
+def reject_quote(*, actor: AbstractBaseUser, quote: Quote) -> None:
+    """Mark a span as not a quotation: it leaves its statement and stays out of it on re-ingest."""
+    with transaction.atomic():
+        record = _Record()
+        statement = quote.statement
+        record.keep(quote, *([statement] if statement else []))
+        quote.not_a_quote, quote.statement = True, None
+        quote.statement_decided_by = Decision.MANUAL
+        quote.save(update_fields=["not_a_quote", "statement", "statement_decided_by"])
+        _refresh(record, [statement.pk if statement else None])
+        _audit(
+            actor=actor, action="not a quotation", target=quote, record=record, statement=statement,
+            summary={"before": quote.text[:200], "after": "not a quotation"},
+        )  # fmt: skip
+
+
+def undo(*, actor: AbstractBaseUser, event: AuditEvent) -> AuditEvent:
+    """Restore the rows a correction touched and delete those it created; recorded as its own event."""
+    if event.action.startswith("undo"):
+        raise ValidationError("an undo cannot itself be undone; make the correction again")
+    if AuditEvent.objects.filter(action=f"undo {event.action}", object_id=f"event {event.pk}").exists():
+        raise ValidationError("this correction was already undone")
+    rows = event.before.get("rows", {})
+    touched = {(name, pk) for name, by_pk in rows.items() for pk in by_pk}
+    for later in AuditEvent.objects.filter(at__gt=event.at).exclude(action__startswith="undo"):
+        later_rows = later.before.get("rows", {})
+        if touched & {(name, pk) for name, by_pk in later_rows.items() for pk in by_pk}:
+            raise ValidationError("a later correction changed the same rows: undo that one first")
+    with transaction.atomic():
+        # Re-create what was deleted before restoring references to it, then delete what the change created.
+        for name in ["speaker", "statement", "quote", "speakeralias", "variantlabel"]:
+            model = MODELS[name]
+            for pk, values in rows.get(name, {}).items():
+                fields = {k: v for k, v in values.items() if k != "id"}
+                if name == "statement":
+                    fields["reference_id"] = None  # set again below, once its quotes point back here
+                model.objects.update_or_create(pk=int(pk), defaults=fields)
+        for name, values in rows.get("statement", {}).items():
+            Statement.objects.filter(pk=int(name)).update(reference_id=values.get("reference_id"))
+        for name, pks in event.after.get("created", {}).items():
+            MODELS[name].objects.filter(pk__in=pks).delete()
+        statements = [int(pk) for pk in rows.get("statement", {})]
+        statements += [v.get("statement_id") for v in rows.get("quote", {}).values()]
+        refresh_statements(statements)
+        return AuditEvent.objects.create(
+            actor=actor,
+            action=f"undo {event.action}",
+            object_type="auditevent",
+            object_id=f"event {event.pk}",
+            statement=event.statement
+            if event.statement and Statement.objects.filter(pk=event.statement_id).exists()
+            else None,
+            before={"summary": event.after.get("summary")},
+            after={"summary": event.before.get("summary")},
+        )
+
+
+def _refresh(record: _Record, statement_ids: Iterable[int | None]) -> None:
+    """Recompute the statements' figures; an emptied statement is deleted, so keep it for undo first."""
+    ids = [pk for pk in statement_ids if pk]
+    for statement in Statement.objects.filter(pk__in=ids):
+        record.keep(statement)
+    refresh_statements(ids)
+
+
+def _audit_mirror(
+    *, actor: AbstractBaseUser, action: str, target: models.Model, statement: Statement
+) -> None:
+    """The destination statement's history shows a moved-in rendering too (a note; undo runs from the origin)."""
+    if statement.pk:
+        AuditEvent.objects.create(
+            actor=actor, action=f"{action} (arrived)", object_type=target._meta.model_name,
+            object_id=str(target.pk), statement=statement,
+        )  # fmt: skip

@@ -1,0 +1,145 @@
+"""Journalists' writes: labels and corrections. Every view is POST-only, CSRF-checked and permission-checked here.
+
+An htmx request gets the statement's comparison re-rendered in place; a plain form post is redirected back.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from articles import corrections
+from articles.models import AuditEvent, Label, Quote, Speaker, Statement
+from articles.roles import can_annotate, require
+from articles.views.statements import statement_page
+
+
+class LabelForm(forms.Form):
+    label = forms.ChoiceField(choices=Label.choices)
+    severity = forms.IntegerField(min_value=0, max_value=3, initial=0)
+    note = forms.CharField(required=False, max_length=2000)
+
+
+def back_to_statement(request: HttpRequest, statement_id: int | None, error: str = "") -> HttpResponse:
+    if statement_id is None or not Statement.objects.filter(pk=statement_id).exists():
+        return redirect("statement_list")
+    if request.htmx:
+        return statement_page(request, statement_id, error=error, fragment=True)
+    if error:
+        return statement_page(request, statement_id, error=error)
+    return redirect("statement_detail", statement_id)
+
+
+def quote_for_update(pk: int) -> Quote:
+    return get_object_or_404(Quote.objects.select_related("statement__reference", "speaker"), pk=pk)
+
+
+@require_POST
+@require(can_annotate)
+def label_quote(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = quote_for_update(pk)
+    form = LabelForm(request.POST)
+    if not form.is_valid():
+        return back_to_statement(
+            request, quote.statement_id, error=f"Label not saved: {form.errors.as_text()}"
+        )
+    corrections.add_label(actor=request.user, quote=quote, **form.cleaned_data)
+    return back_to_statement(request, quote.statement_id)
+
+
+@require_POST
+@require(can_annotate)
+def confirm_label(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = quote_for_update(pk)
+    corrections.confirm_proposed_label(actor=request.user, quote=quote)
+    return back_to_statement(request, quote.statement_id)
+
+
+@require_POST
+@require(can_annotate)
+def move_quote(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = quote_for_update(pk)
+    origin = quote.statement_id
+    target = request.POST.get("statement", "").strip()
+    to = None
+    if target and target != "new":
+        to = Statement.objects.filter(pk=target).first() if target.isdigit() else None
+        if to is None:
+            return back_to_statement(
+                request, origin, error=f"No statement {target!r} to move the rendering to."
+            )
+    try:
+        to = corrections.move_quote(actor=request.user, quote=quote, to=to)
+    except ValidationError as error:
+        return back_to_statement(request, origin, error=" ".join(error.messages))
+    return back_to_statement(request, origin if Statement.objects.filter(pk=origin).exists() else to.pk)
+
+
+@require_POST
+@require(can_annotate)
+def change_speaker(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = quote_for_update(pk)
+    try:
+        corrections.change_speaker(actor=request.user, quote=quote, name=request.POST.get("name", ""))
+    except ValidationError as error:
+        return back_to_statement(request, quote.statement_id, error=" ".join(error.messages))
+    return back_to_statement(request, quote.statement_id)
+
+
+@require_POST
+@require(can_annotate)
+def reject_quote(request: HttpRequest, pk: int) -> HttpResponse:
+    quote = quote_for_update(pk)
+    statement_id = quote.statement_id
+    corrections.reject_quote(actor=request.user, quote=quote)
+    return back_to_statement(request, statement_id)
+
+
+@require_POST
+@require(can_annotate)
+def merge_statements(request: HttpRequest, pk: int) -> HttpResponse:
+    into = get_object_or_404(Statement, pk=pk)
+    other_id = request.POST.get("other", "").strip()
+    other = Statement.objects.filter(pk=other_id).first() if other_id.isdigit() else None
+    if other is None:
+        return back_to_statement(request, into.pk, error=f"No statement {other_id!r} to merge.")
+    try:
+        corrections.merge_statements(actor=request.user, into=into, other=other)
+    except ValidationError as error:
+        return back_to_statement(request, into.pk, error=" ".join(error.messages))
+    return back_to_statement(request, into.pk)
+
+
+@require_POST
+@require(can_annotate)
+def set_reference(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = get_object_or_404(Statement, pk=pk)
+    quote = Quote.objects.filter(pk=request.POST.get("quote") or 0, statement=statement).first()
+    if quote is None:
+        return back_to_statement(request, statement.pk, error="Choose one of this statement's renderings.")
+    corrections.set_reference(actor=request.user, statement=statement, quote=quote)
+    return back_to_statement(request, statement.pk)
+
+
+@require_POST
+@require(can_annotate)
+def merge_speakers(request: HttpRequest, pk: int) -> HttpResponse:
+    into = get_object_or_404(Speaker, pk=pk)
+    other_id = request.POST.get("other", "").strip()
+    other = Speaker.objects.filter(pk=other_id).first() if other_id.isdigit() else None
+    if other is None or other.pk == into.pk:
+        return redirect("speaker_detail", into.pk)
+    corrections.merge_speakers(actor=request.user, into=into, other=other)
+    return redirect("speaker_detail", into.pk)
+
+
+@require_POST
+@require(can_annotate)
+def undo(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(AuditEvent, pk=pk)
+    try:
+        corrections.undo(actor=request.user, event=event)
+    except ValidationError as error:
+        return back_to_statement(request, event.statement_id, error=" ".join(error.messages))
+    return back_to_statement(request, event.statement_id)

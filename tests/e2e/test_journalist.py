@@ -1,0 +1,46 @@
+"""A journalist logs in, confirms a proposed label and moves a rendering, in a real browser."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from articles.models import AuditEvent, Quote, VariantLabel
+from tests.factories import make_article, make_quote, make_statement_with_renderings, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+TEXT = "The engine weaves algebraic patterns just as the loom weaves flowers and leaves."
+
+
+def test_a_journalist_confirms_a_label_and_moves_a_rendering(
+    live_server, page: Page, csp_violations, screenshot
+):
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=2)
+    stray = make_quote(
+        article=make_article(body="Other\n\nShe wrote that “the loom weaves flowers” in a letter."),
+        text="the loom weaves flowers", statement=statement, kind="partial",
+    )  # fmt: skip
+    user = make_user("journalist", username="jdoe")
+    user.set_password("a-long-test-password")
+    user.save()
+
+    page.goto(f"{live_server.url}/accounts/login/?next=/statements/{statement.pk}/")
+    page.get_by_label("Username").fill("jdoe")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator(".card")).to_have_count(3)
+
+    first = page.locator(".rendering").first
+    first.get_by_text("Label or correct this rendering").click()
+    first.get_by_role("button", name="Confirm").click()
+    expect(page.locator(".badge.confirmed").first).to_contain_text("✓")
+    assert VariantLabel.objects.filter(author=user, proposed=False).count() == 1
+    screenshot("journalist-confirmed-label")
+
+    stray_card = page.locator(".rendering", has_text="the loom weaves flowers").filter(has_text="partial")
+    stray_card.get_by_text("Label or correct this rendering").click()
+    stray_card.get_by_role("button", name="Move").click()  # empty statement number: a new statement
+    expect(page.locator(".card")).to_have_count(2)
+    moved = Quote.objects.get(pk=stray.pk)
+    assert moved.statement_id != statement.pk and moved.statement_decided_by == "manual"
+    expect(page.locator(".history")).to_contain_text("move rendering")
+    assert AuditEvent.objects.filter(actor=user, action="move rendering").exists()
+    assert csp_violations == []

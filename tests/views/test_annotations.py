@@ -1,0 +1,153 @@
+"""Journalists' write endpoints: permission matrix, CSRF, htmx fragments, exports."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import AuditEvent, Quote, VariantLabel
+from tests.factories import make_statement_with_renderings, make_user
+
+pytestmark = pytest.mark.django_db
+TEXT = "The engine weaves algebraic patterns just as the loom weaves flowers and leaves."
+
+
+@pytest.fixture
+def world():
+    a = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=2)
+    b = make_statement_with_renderings(
+        speaker_name="Alan Turing", text="Machines can think, he wrote.", outlets=1
+    )
+    quote = a.renderings.exclude(pk=a.reference_id).first()
+    return {"a": a, "b": b, "quote": quote}
+
+
+def write_requests(world):
+    a, b, quote = world["a"], world["b"], world["quote"]
+    return {
+        "label": (
+            reverse("label_quote", args=[quote.pk]),
+            {"label": "trimmed", "severity": "1", "note": "n"},
+        ),
+        "confirm": (reverse("confirm_label", args=[quote.pk]), {}),
+        "move": (reverse("move_quote", args=[quote.pk]), {"statement": ""}),
+        "speaker": (reverse("change_speaker", args=[quote.pk]), {"name": "Charles Babbage"}),
+        "reject": (reverse("reject_quote", args=[quote.pk]), {}),
+        "merge": (reverse("merge_statements", args=[a.pk]), {"other": b.pk}),
+        "reference": (reverse("set_reference", args=[a.pk]), {"quote": quote.pk}),
+        "merge_speakers": (reverse("merge_speakers", args=[a.speaker_id]), {"other": b.speaker_id}),
+    }
+
+
+WRITES = ["label", "confirm", "move", "speaker", "reject", "merge", "reference", "merge_speakers"]
+
+
+def state():
+    return (
+        sorted(Quote.objects.values_list("pk", "statement_id", "speaker_id", "not_a_quote")),
+        VariantLabel.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("write", WRITES)
+@pytest.mark.parametrize("role", [None, "reader"])
+def test_anonymous_and_plain_users_cannot_write(client, world, write, role):
+    if role:
+        client.force_login(make_user(None))
+    url, data = write_requests(world)[write]
+    before = state()
+    response = client.post(url, data)
+    assert response.status_code == 403
+    assert state() == before
+
+
+@pytest.mark.parametrize("write", WRITES)
+@pytest.mark.parametrize("role", ["journalist", "admin"])
+def test_journalists_and_admins_can_write_and_each_write_is_audited(client, world, write, role):
+    client.force_login(make_user(role))
+    url, data = write_requests(world)[write]
+    before = state()
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert state() != before and AuditEvent.objects.exists()
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_writes_are_post_only(client, world, write):
+    client.force_login(make_user("journalist"))
+    url, _ = write_requests(world)[write]
+    assert client.get(url).status_code == 405
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_writes_without_a_csrf_token_are_refused(world, write):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user("journalist"))
+    url, data = write_requests(world)[write]
+    before = state()
+    assert client.post(url, data).status_code == 403
+    assert state() == before
+
+
+def test_an_htmx_label_returns_the_comparison_fragment_with_the_label(client, world):
+    client.force_login(make_user("journalist", username="jdoe"))
+    url, data = write_requests(world)["label"]
+    response = client.post(url, data, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html and 'id="comparison"' in html
+    assert "✓ trimmed" in html and "jdoe" in html and "History" in html
+
+
+def test_disagreeing_labels_are_shown_as_such(client, world):
+    quote = world["quote"]
+    for username, label in [("ann", "trimmed"), ("bob", "paraphrase")]:
+        client.force_login(make_user("journalist", username=username))
+        client.post(reverse("label_quote", args=[quote.pk]), {"label": label, "severity": "1"})
+    html = client.get(reverse("statement_detail", args=[world["a"].pk])).content.decode()
+    assert "journalists disagree" in html and "ann" in html and "bob" in html
+
+
+def test_an_invalid_label_is_reported_not_stored(client, world):
+    client.force_login(make_user("journalist"))
+    url, _ = write_requests(world)["label"]
+    response = client.post(url, {"label": "rumour", "severity": "9"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and "Label not saved" in response.content.decode()
+    assert not VariantLabel.objects.exists()
+
+
+def test_undo_through_the_page(client, world):
+    client.force_login(make_user("journalist"))
+    url, data = write_requests(world)["speaker"]
+    before = state()[0]
+    client.post(url, data)
+    event = AuditEvent.objects.get()
+    assert client.post(reverse("undo", args=[event.pk])).status_code == 302
+    assert state()[0] == before
+
+
+def test_exports_parse_back(client, world):
+    client.force_login(make_user("journalist"))
+    client.post(reverse("label_quote", args=[world["quote"].pk]), {"label": "trimmed", "severity": "1"})
+    data = json.loads(b"".join(client.get(reverse("export_statements_json")).streaming_content))
+    assert {s["id"] for s in data} == {world["a"].pk, world["b"].pk}
+    labels = [lab for s in data for r in s["renderings"] for lab in r["labels"]]
+    assert labels[0]["label"] == "trimmed"
+    text = b"".join(client.get(reverse("export_statements_csv")).streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == Quote.objects.count()
+    assert any("trimmed/1" in row["labels"] for row in rows)
+
+
+def test_exports_need_a_journalist(client, world):
+    assert client.get(reverse("export_statements_csv")).status_code == 302  # to the login page
+    client.force_login(make_user(None))
+    assert client.get(reverse("export_statements_json")).status_code == 403
+
+
+def test_the_login_page_is_in_the_products_look(client):
+    html = client.get(reverse("login")).content.decode()
+    assert "Verbatim" in html and 'name="password"' in html
