@@ -7,13 +7,18 @@ quotes with speakers -> one transaction per article: speakers, quotes, index key
 import datetime
 import functools
 import hashlib
+import queue
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from spacy.language import Language
+from spacy.tokens import Doc
 
 from articles.models import (
     Article,
@@ -121,9 +126,7 @@ def ingest_sources(
         else:
             fits.append(p)
     pending = fits
-    texts = ((p.prepared.body, p) for p in pending)
-    docs = nlp.pipe(texts, as_tuples=True, batch_size=BATCH_SIZE, n_process=max(1, workers))
-    for doc, item in docs:
+    for doc, item in _parsed(nlp, pending, workers=max(1, workers)):
         try:
             item.quotes = extract_quotes(doc, title_end=item.prepared.title_end)
         except Exception as error:  # a bug in extraction must not stop the batch: report it on this file
@@ -142,6 +145,57 @@ def ingest_sources(
                 yield Outcome("unchanged", item.source.source_name, "stored concurrently by another run")
             else:
                 yield Outcome("failed", item.source.source_name, f"database refused the article: {error}")
+
+
+class _Failed:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+_DONE = object()
+
+
+def _parsed(nlp: Language, pending: list[_Pending], *, workers: int) -> Iterator[tuple[Doc, Any]]:
+    """Docs in input order. In one process the parse runs in a background thread, a few batches ahead:
+    spaCy's network and parser spend much of their time outside the GIL, so the next batch is parsed on the
+    second core while this thread extracts, matches and writes. With several workers spaCy's own processes
+    do that already (and forking from a threaded process is unsafe), so they are used as they are.
+    """
+    texts = ((p.prepared.body, p) for p in pending)
+    if workers > 1 or len(pending) < 2:
+        yield from nlp.pipe(texts, as_tuples=True, batch_size=BATCH_SIZE, n_process=workers)
+        return
+    ready: queue.Queue = queue.Queue(maxsize=BATCH_SIZE)
+    stop = threading.Event()
+
+    def offer(item: object) -> bool:
+        while not stop.is_set():  # the caller may stop reading (a closed generator): never block for good
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def parse() -> None:
+        try:
+            for pair in nlp.pipe(texts, as_tuples=True, batch_size=BATCH_SIZE):
+                if not offer(pair):
+                    return
+            offer(_DONE)
+        except BaseException as error:  # raised again in the caller's thread, as without the thread
+            offer(_Failed(error))
+
+    thread = threading.Thread(target=parse, name="ingest-parse", daemon=True)
+    thread.start()
+    try:
+        while (got := ready.get()) is not _DONE:
+            if isinstance(got, _Failed):
+                raise got.error
+            yield got
+    finally:
+        stop.set()
+        thread.join()
 
 
 def store_article(*, item: _Pending, overrides: Overrides) -> Outcome:

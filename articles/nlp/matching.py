@@ -200,7 +200,7 @@ def _semantic_cover(a: _Item, b: _Item) -> float | None:
     return float(np.mean(best))
 
 
-_TEXT_CACHE: dict[tuple[str, str, bool, bool, bool, bool], _Text] = {}
+_TEXT_CACHE: dict[tuple[str, str, bool, bool, bool], _Text] = {}
 
 
 def _text(a: _Item, b: _Item, *, with_meaning: bool = True) -> _Text:

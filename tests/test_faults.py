@@ -1,0 +1,268 @@
+"""Faults on the command side: two `ingest` runs at once, a run killed mid-way, the database down or lost.
+
+Runs that need other processes get a database of their own (a SQLite file, or a PostgreSQL database created
+for the test next to the test database), migrated by `manage.py migrate`, and compared with the same files
+ingested once, in order, into the test database. An upload job whose worker dies is resumed by the job
+machinery: tests/test_uploads.py::test_a_job_whose_worker_died_is_resumed_and_duplicates_nothing and
+::test_a_killed_db_worker_is_replaced_and_the_job_finishes_without_duplicates.
+"""
+
+import io
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import OperationalError, connection
+
+import articles.ingest
+from articles.models import Article, Quote
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "demo" / "articles").glob("*.txt"))
+CORPUS = ROOT / "tests" / "data" / "corpus"
+MANAGE = [sys.executable, str(ROOT / "manage.py")]
+TABLES = {
+    "articles": "articles_article",
+    "quotes": "articles_quote",
+    "speakers": "articles_speaker",
+    "statements": "articles_statement",
+    "outlets": "articles_outlet",
+}
+ENV = {
+    **os.environ,
+    "TASKS_BACKEND": "immediate",
+    "HTTPS": "0",
+    "DEBUG": "0",
+    "SECRET_KEY": "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+}
+
+
+def synthetic(n: int) -> str:
+    return (
+        f"Harbour board approves plan number {n}\n\n"
+        f"The harbour board of Port Ellis approved expansion plan {n} on Tuesday after a long debate.\n\n"
+        f"“Plan {n} will bring ships and work back to the quays,” said board chair Marta Kowalska, "
+        f"who had argued for it since spring.\n\n"
+        f"“We will watch every penny of plan {n},” said the treasurer, Tom Berg.\n"
+    )
+
+
+@pytest.fixture
+def articles_dir(tmp_path) -> Path:
+    """Seeds, the small corpus and synthetic articles sharing speakers: enough to race on."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for path in [*SEEDS, *sorted(CORPUS.glob("*.txt"))]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    for n in range(12):
+        (folder / f"plan-{n:02d}.txt").write_text(synthetic(n))
+    return folder
+
+
+class OtherDatabase:
+    """A migrated database for subprocesses, of the same kind as the test database."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        settings = connection.settings_dict
+        self.vendor = connection.vendor
+        if self.vendor == "postgresql":
+            self.name = f"verbatim_faults_{uuid.uuid4().hex[:8]}"
+            self.dsn = {
+                "host": settings["HOST"] or None,
+                "port": settings["PORT"] or None,
+                "user": settings["USER"] or None,
+                "password": settings["PASSWORD"] or None,
+            }
+            with psycopg.connect(dbname="postgres", autocommit=True, **self.dsn) as admin:
+                admin.execute(f'CREATE DATABASE "{self.name}"')
+            port = f":{settings['PORT']}" if settings["PORT"] else ""
+            self.url = f"postgres://{settings['USER']}@{settings['HOST']}{port}/{self.name}"
+        else:
+            self.path = tmp_path / "faults.sqlite3"
+            self.url = f"sqlite:///{self.path}"
+        self.env = {**ENV, "DATABASE_URL": self.url}
+        subprocess.run([*MANAGE, "migrate", "--no-input", "-v0"], env=self.env, cwd=ROOT, check=True)
+
+    def query(self, sql: str) -> list[tuple]:
+        if self.vendor == "postgresql":
+            with psycopg.connect(dbname=self.name, **self.dsn) as db:
+                return db.execute(sql).fetchall()
+        with sqlite3.connect(self.path) as db:
+            return db.execute(sql).fetchall()
+
+    def counts(self) -> dict[str, int]:
+        return {key: self.query(f"SELECT count(*) FROM {table}")[0][0] for key, table in TABLES.items()}
+
+    def drop(self) -> None:
+        if self.vendor == "postgresql":
+            with psycopg.connect(dbname="postgres", autocommit=True, **self.dsn) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def other_db(tmp_path):
+    database = OtherDatabase(tmp_path)
+    yield database
+    database.drop()
+
+
+def ingest(*paths, env) -> subprocess.Popen:
+    return subprocess.Popen(
+        [*MANAGE, "ingest", *map(str, paths)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def counts_here() -> dict[str, int]:
+    from django.db import connection as here
+
+    with here.cursor() as cursor:
+        found = {}
+        for key, table in TABLES.items():
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            found[key] = cursor.fetchone()[0]
+        return found
+
+
+def no_duplicates(db: OtherDatabase) -> None:
+    assert (
+        db.query("SELECT content_hash FROM articles_article GROUP BY content_hash HAVING count(*) > 1") == []
+    )
+    assert db.query("SELECT lower(name) FROM articles_speaker GROUP BY lower(name) HAVING count(*) > 1") == []
+    # Two statements with the same speaker and the same reference words would be one utterance filed twice.
+    assert (
+        db.query(
+            "SELECT s.speaker_id, q.normalized FROM articles_statement s "
+            "JOIN articles_quote q ON q.id = s.reference_id GROUP BY s.speaker_id, q.normalized "
+            "HAVING count(*) > 1"
+        )
+        == []
+    )
+    # Every quote lies inside its article (the triggers ensure it; this says no half-written rows exist).
+    assert db.query(
+        "SELECT count(*) FROM articles_quote q LEFT JOIN articles_article a ON a.id = q.article_id "
+        "WHERE a.id IS NULL"
+    ) == [(0,)]
+
+
+@pytest.mark.django_db
+def test_two_ingest_runs_at_once_store_each_article_speaker_and_statement_once(other_db, articles_dir):
+    files = len(list(articles_dir.iterdir()))
+    first, second = ingest(articles_dir, env=other_db.env), ingest(articles_dir, env=other_db.env)
+    results = [run.communicate(timeout=600) for run in (first, second)]
+    for run, (out, err) in zip((first, second), results, strict=True):
+        assert run.returncode == 0, out + err
+        assert "Traceback" not in err
+    summaries = [out.strip().splitlines()[-1] for out, _ in results]
+    created = [int(s.split(" created")[0]) for s in summaries]
+    assert sum(created) == files, summaries  # each article stored by exactly one of the runs
+    for summary, n in zip(summaries, created, strict=True):
+        assert summary == f"{n} created, {files - n} unchanged, 0 updated, 0 failed"
+    no_duplicates(other_db)
+
+    # The same files ingested once, in order, into the test database: the same rows.
+    call_command("ingest", str(articles_dir), stdout=io.StringIO())
+    assert other_db.counts() == counts_here()
+
+
+@pytest.mark.django_db
+def test_an_ingest_killed_mid_run_leaves_whole_articles_and_a_rerun_completes_it(other_db, articles_dir):
+    files = len(list(articles_dir.iterdir()))
+    run = ingest(articles_dir, env=other_db.env)
+    try:
+        deadline = time.monotonic() + 300
+        while other_db.query("SELECT count(*) FROM articles_article")[0][0] < 3:
+            assert run.poll() is None and time.monotonic() < deadline, "the run made no progress"
+            time.sleep(0.05)
+        run.send_signal(signal.SIGKILL)
+        run.wait(10)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    stored = other_db.counts()["articles"]
+    assert 3 <= stored < files, "the run finished before it could be killed"
+    # No article without its quotes: every stored article that has a quotation mark has quotes.
+    assert other_db.query(
+        "SELECT count(*) FROM articles_article a WHERE NOT EXISTS "
+        "(SELECT 1 FROM articles_quote q WHERE q.article_id = a.id)"
+    ) == [(0,)]
+
+    rerun = ingest(articles_dir, env=other_db.env)
+    out, err = rerun.communicate(timeout=600)
+    assert rerun.returncode == 0, out + err
+    assert out.strip().splitlines()[-1] == (
+        f"{files - stored} created, {stored} unchanged, 0 updated, 0 failed"
+    )
+    no_duplicates(other_db)
+    call_command("ingest", str(articles_dir), stdout=io.StringIO())
+    assert other_db.counts() == counts_here()
+
+
+def test_a_database_down_at_start_is_one_clear_line_and_a_retry_succeeds(tmp_path):
+    env = {**ENV, "DATABASE_URL": "postgres://postgres@127.0.0.1:1/nowhere"}  # nothing listens on port 1
+    down = subprocess.run(
+        [*MANAGE, "ingest", str(SEEDS[0])], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert down.returncode == 1
+    lines = down.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in down.stderr, down.stderr
+    assert lines[0].startswith("CommandError: database unavailable: ") and "Connection refused" in lines[0]
+    assert "run the command again" in lines[0]
+
+    # The database back: the same command succeeds.
+    path = tmp_path / "back.sqlite3"
+    env["DATABASE_URL"] = f"sqlite:///{path}"
+    subprocess.run([*MANAGE, "migrate", "--no-input", "-v0"], env=env, cwd=ROOT, check=True)
+    retry = subprocess.run(
+        [*MANAGE, "ingest", str(SEEDS[0])], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert retry.returncode == 0, retry.stderr
+    assert retry.stdout.strip().endswith("1 created, 0 unchanged, 0 updated, 0 failed")
+
+
+@pytest.mark.django_db
+def test_a_database_lost_mid_run_is_a_clear_error_and_a_retry_stores_the_rest(monkeypatch, articles_dir):
+    files = len(list(articles_dir.iterdir()))
+    real = articles.ingest.store_article
+    calls = {"n": 0}
+
+    def connection_drops_on_the_fourth_article(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise OperationalError("server closed the connection unexpectedly\n\tThis probably means ...")
+        return real(**kwargs)
+
+    monkeypatch.setattr(articles.ingest, "store_article", connection_drops_on_the_fourth_article)
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("ingest", str(articles_dir), stdout=out, stderr=err)
+    message = str(raised.value)
+    assert "\n" not in message
+    assert message == (
+        "database unavailable: server closed the connection unexpectedly "
+        "(stored before it failed: 3 created, 0 unchanged, 0 updated, 0 failed); run the command again to carry on"
+    )
+    assert Article.objects.count() == 3
+    for article in Article.objects.all():
+        assert article.quotes.exists()
+    monkeypatch.setattr(articles.ingest, "store_article", real)
+
+    out = io.StringIO()
+    call_command("ingest", str(articles_dir), stdout=out)
+    assert out.getvalue().strip() == f"{files - 3} created, 3 unchanged, 0 updated, 0 failed"
+    assert Article.objects.count() == files
+    assert Article.objects.values("content_hash").distinct().count() == files
+    for quote in Quote.objects.select_related("article"):
+        assert quote.article.body[quote.start : quote.end] == quote.text
