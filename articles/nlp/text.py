@@ -21,9 +21,14 @@ class PreparedText:
     removed: tuple[str, ...]  # paragraphs dropped as debris, in text order
 
 
+# Control characters other than tab and newline are never text (PostgreSQL refuses NUL in a text column);
+# they arrive through JSON escapes and broken encodings.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def prepare_text(*, title: str | None, text: str) -> PreparedText:
-    paragraphs = _paragraphs(text)
-    head = " ".join((title or "").split())
+    paragraphs = _paragraphs(_CONTROL.sub("", text))
+    head = " ".join(_CONTROL.sub("", title or "").split())
     removed: list[str] = []
 
     # A headline repeated as the first paragraph is a copy of the page's <h1>, not story text.

@@ -226,3 +226,9 @@ def test_seed_articles_keep_every_gold_quote_and_read_only_stated_metadata(name)
     for excluded in gold["excluded"]:
         if excluded["file"] == name and "teaser" in excluded["why"]:
             assert excluded["text"] not in result.body
+
+
+def test_control_characters_are_not_kept():
+    prepared = prepare_text(title="A\x00 title", text="He said\x00 “yes”\x07 today.\r\n\r\nMore\x1b text.")
+    assert "\x00" not in prepared.body and "\x07" not in prepared.body and "\x1b" not in prepared.body
+    assert prepared.title == "A title" and "He said “yes” today." in prepared.body
