@@ -579,18 +579,35 @@ class _Reader:
                 desc = person.descriptions[0] if person.descriptions else ""
                 return _Referent(name=name, as_written=strip_det(phrase), description=desc, kind="person"), \
                     _cue_words(token)  # fmt: skip
+        # "Starmer: NHS plan will 'get it back on its feet'": a name before the headline's colon speaks.
+        lead = self.text[: span.start].split(":")
+        if len(lead) > 1 and 0 < len(lead[0].split()) <= 4 and lead[0][:1].isupper():
+            written = " ".join(lead[0].split())
+            name = self.cast.full_name(name=written) or self._fullest_mention(written)
+            person = self.cast.people.get(name)
+            desc = person.descriptions[0] if person and person.descriptions else ""
+            return _Referent(name=name, as_written=written, description=desc, kind="person"), ":"
+        # The same words quoted in the body: their speaker, even an unnamed one (followed once inferred).
         words = _norm_words(self.text[span.start : span.end])
-        same = [q for q in body if q.speaker and words and _overlap(words, _norm_words(q.text)) >= 0.6]
+        same = [q for q in body if words and _overlap(words, _norm_words(q.text)) >= 0.6]
         if same:
             q = same[0]
-            return _Referent(name=q.speaker, as_written="", description=q.speaker_description,
-                             kind=q.speaker_kind), ""  # fmt: skip
+            if q.speaker or q.speaker_as_written:
+                anchor = q.same_speaker_as if q.same_speaker_as is not None else q.start
+                return _Referent(name=q.speaker, as_written="", description=q.speaker_description,
+                                 kind=q.speaker_kind, anchor=None if q.speaker else anchor), ""  # fmt: skip
         main = Counter(q.speaker for q in body if q.speaker and q.speaker_kind == "person").most_common(1)
         if main:
             q = next(q for q in body if q.speaker == main[0][0])
             return _Referent(name=q.speaker, as_written="", description=q.speaker_description,
                              kind="person"), ""  # fmt: skip
         return None, ""
+
+    def _fullest_mention(self, name: str) -> str:
+        """ "Starmer" -> "Keir Starmer" as the body writes it, when the model missed the name as a person."""
+        pattern = r"(?:\b[A-Z][\w’'-]+\s+){0,3}" + re.escape(name) + r"\b"
+        mentions = re.findall(pattern, self.text[self.title_end :])
+        return max(mentions, key=len, default=name)
 
     # --- indirect speech ------------------------------------------------------------------------------
     def read_indirect(self) -> list[ExtractedQuote]:

@@ -337,3 +337,24 @@ def test_the_company_said_resolves_to_the_organisation_just_named(nlp):
 def test_a_document_shorter_than_the_name_window_is_read(nlp):
     doc = nlp("ok\n\nHe said “fine” today.")
     assert [q.text for q in extract_quotes(doc, title_end=2)] == ["fine"]
+
+
+def test_a_name_before_a_headline_colon_is_the_headlines_speaker(nlp):
+    body = (
+        "Okafor: new stadium will 'change the city'\n\n"
+        "Mayor Grace Okafor unveiled the design on Monday. The council will vote next week."
+    )
+    [quote] = extract_quotes(nlp(body), title_end=body.index("\n"))
+    assert (quote.kind, quote.speaker, quote.speaker_as_written) == ("headline", "Grace Okafor", "Okafor")
+
+
+def test_a_headline_quote_follows_the_unnamed_speaker_of_the_same_words(nlp):
+    title = "Plant will 'stay open', union told"
+    body = (
+        f"{title}\n\nMinister Jo Park visited the site on Friday.\n\n"
+        "“The plant will stay open for years,” a company executive said. “Nobody is leaving,” Park said."
+    )
+    quotes = extract_quotes(nlp(body), title_end=len(title))
+    headline = next(q for q in quotes if q.kind == "headline")
+    executive = next(q for q in quotes if q.text.startswith("The plant"))
+    assert headline.speaker is None and headline.same_speaker_as == executive.start
