@@ -51,5 +51,12 @@ eval: $(STAMP)
 	@$(EVAL_ENV) $(PY) manage.py export_quotes --output var/eval.jsonl
 	$(PY) bin/score_quotes.py tests/data/seeds/gold.json var/eval.jsonl
 
+# Performance figures against the targets of the performance issue: SQLite always, PostgreSQL too when
+# DATABASE_URL names one (its own database there: BENCH_DATABASE, default verbatim_bench, recreated).
+# Knobs: BENCH_ARTICLES (200), BENCH_SCALE (1000000, PostgreSQL), BENCH_SQLITE_SCALE (100000).
+bench: $(STAMP)
+	@mkdir -p var
+	DEBUG=1 $(PY) -m bench.run
+
 clean:
 	rm -rf $(VENV) var staticfiles

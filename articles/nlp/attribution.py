@@ -416,9 +416,10 @@ class _Reader:
     # --- speakers -----------------------------------------------------------------------------------
     def _resolve(self, *, subject: Token, position: int) -> _Referent | None:
         """Turn the subject of a cue into a speaker: name, title, pronoun, institution or description."""
-        subject = _owner_of_statement(subject)
-        if subject is None:
+        owner = _owner_of_statement(subject)
+        if owner is None:
             return None
+        subject = owner
         lower = subject.lower_
         if subject.pos_ == "PRON" or lower in {"he", "she", "they", "it", "we", "i"}:
             return self._pronoun(word=subject.text, position=position)
@@ -499,8 +500,8 @@ class _Reader:
         # "Dunn disagreed. “…,” he said.": the subject of the sentence just before, in the same paragraph
         salient = self._previous_subject(position=position)
         if salient is not None and (salient.kind == wanted or (salient.kind is None and wanted == "person")):
-            known = self.cast.people.get(salient.name or "")
-            if not (gender and known and known.gender and known.gender != gender):
+            seen = self.cast.people.get(salient.name or "")
+            if not (gender and seen and seen.gender and seen.gender != gender):
                 return replace(salient, as_written=word)
         # A quote's speaker keeps the floor: "he added" goes to the last one who spoke, not the last name.
         for pos, referent in reversed(self.speakers):
@@ -515,12 +516,12 @@ class _Reader:
                 return _Referent(name=referent.name, as_written=word, description=referent.description,
                                  kind=referent.kind, anchor=referent.anchor)  # fmt: skip
         if wanted == "person":
-            seen = [
+            mentioned = [
                 (p.seen_before(position), p) for p in self.cast.people.values() if p.gender in ("", gender)
             ]
-            seen = [(at, p) for at, p in seen if at >= 0]
-            if seen:
-                person = max(seen, key=lambda pair: pair[0])[1]
+            mentioned = [(at, p) for at, p in mentioned if at >= 0]
+            if mentioned:
+                person = max(mentioned, key=lambda pair: pair[0])[1]
                 return _Referent(name=person.name, as_written=word,
                                  description=person.descriptions[0] if person.descriptions else "",
                                  kind="person")  # fmt: skip
@@ -584,8 +585,8 @@ class _Reader:
         if len(lead) > 1 and 0 < len(lead[0].split()) <= 4 and lead[0][:1].isupper():
             written = " ".join(lead[0].split())
             name = self.cast.full_name(name=written) or self._fullest_mention(written)
-            person = self.cast.people.get(name)
-            desc = person.descriptions[0] if person and person.descriptions else ""
+            introduced = self.cast.people.get(name)
+            desc = introduced.descriptions[0] if introduced and introduced.descriptions else ""
             return _Referent(name=name, as_written=written, description=desc, kind="person"), ":"
         # The same words quoted in the body: their speaker, even an unnamed one (followed once inferred).
         words = _norm_words(self.text[span.start : span.end])
@@ -612,7 +613,7 @@ class _Reader:
     # --- indirect speech ------------------------------------------------------------------------------
     def read_indirect(self) -> list[ExtractedQuote]:
         """Reported speech without marks: "X, Wang Yi has said." and "Wang said (that) X" — named speakers."""
-        results = []
+        results: list[ExtractedQuote] = []
         doc = self.doc
         for sent in self.sents:
             verbs = [doc[i] for i in range(sent.start, sent.end) if self.speech[i]]

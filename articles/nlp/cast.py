@@ -151,7 +151,7 @@ def describe(*, subject: Token, phrase: list[Token], name_tokens: list[Token]) -
 
 
 def capitalised_common_noun(token: Token) -> bool:
-    return (
+    return bool(
         token.is_sent_start
         and not token.ent_type_
         and (token.tag_ in ("NNS", "NNPS") or token.text.endswith("s"))

@@ -1,0 +1,1 @@
+"""`make bench`: the performance figures of the performance issue, measured on this machine (see run.py)."""

@@ -1,0 +1,55 @@
+"""Which databases the benchmark uses, and Django set-up inside a benchmark subprocess."""
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+SQLITE_URL = f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
+PG_BENCH_NAME = os.environ.get("BENCH_DATABASE", "verbatim_bench")
+PROTECTED = {"test", "test_test", "postgres", "template0", "template1"}
+
+
+def postgres_bench_url(url: str) -> str:
+    """The server of DATABASE_URL, but our own database: the benchmark drops and recreates it."""
+    parts = urlsplit(url)
+    if PG_BENCH_NAME in PROTECTED:
+        raise SystemExit(f"BENCH_DATABASE={PG_BENCH_NAME!r} is a database the benchmark must not drop")
+    return urlunsplit(parts._replace(path=f"/{PG_BENCH_NAME}"))
+
+
+def recreate_database(url: str) -> None:
+    """An empty database at url (SQLite file removed; PostgreSQL database dropped and created)."""
+    if url.startswith("sqlite"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    assert name not in PROTECTED, name
+    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def vendor() -> str:
+    from django.db import connection
+
+    return connection.vendor

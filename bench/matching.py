@@ -1,0 +1,113 @@
+"""Group 2: matching one new article's quotes against 10k, 100k and 1M stored quotes.
+
+A probe is an article of 8 quotes: most are renderings of stored statements (rebuilt from the generator),
+the rest sentences nobody said before. Each probe runs the real candidate lookup and matcher
+(`ingest._assign`) inside a transaction that is rolled back, with the in-process caches emptied first: the
+figure is the cold cost of an article about statements the worker has not seen.
+"""
+
+import hashlib
+import random
+import statistics
+import time
+import tracemalloc
+
+from django.db import transaction
+
+from articles import ingest
+from articles.models import Article, Quote, QuoteKey
+from articles.nlp import matching
+from articles.nlp.matching import index_keys, normalize
+from bench import synthetic
+
+PROBES = 12
+RECENT = 20 * synthetic.STATEMENTS_PER_DAY
+QUOTES_PER_PROBE = 8
+
+
+def probe_quotes(p: int, stored_statements: int, scale: int) -> list[tuple[int, str, str]]:
+    """(speaker index, text, kind) of probe p."""
+    rng = random.Random(synthetic.SEED + 31 * p + scale)
+    out = []
+    for q in range(QUOTES_PER_PROBE):
+        if rng.random() < 0.7:  # news about the last weeks' statements
+            s = synthetic.statement(rng.randrange(max(0, stored_statements - RECENT), stored_statements))
+            v = synthetic.variant(rng, s.renderings[0].text.split())
+            out.append((s.speaker, v.text, v.kind))
+        else:
+            out.append(
+                (
+                    rng.randrange(synthetic.SPEAKERS),
+                    synthetic.fresh_sentence(scale * 100 + p * 10 + q),
+                    "direct",
+                )
+            )
+    return out
+
+
+def run_probe(p: int, stored_statements: int, scale: int) -> dict:
+    found = probe_quotes(p, stored_statements, scale)
+    header = f"Probe article {scale}/{p}.\n\n"
+    body, spans = synthetic.body_with([(synthetic.speaker_name(s), t) for s, t, _ in found], header)
+    timing = {"candidates": 0.0}
+    real_candidates = ingest._candidates
+
+    def timed_candidates(**kwargs):
+        start = time.perf_counter()
+        try:
+            return real_candidates(**kwargs)
+        finally:
+            timing["candidates"] += time.perf_counter() - start
+
+    with transaction.atomic():
+        article = Article.objects.create(
+            source_name=f"probe/{scale}/{p}", body=body, title=header.strip(),
+            published=synthetic.statement(stored_statements - 1).date,
+            content_hash=hashlib.sha256(body.encode()).hexdigest(), outlet_id=p % synthetic.OUTLETS + 1,
+        )  # fmt: skip
+        quotes = Quote.objects.bulk_create(
+            [
+                Quote(article=article, speaker_id=s + 1, text=t, start=a, end=b, kind=k, sentence=t, normalized=normalize(t))
+                for (s, t, k), (a, b) in zip(found, spans, strict=True)
+            ]
+        )  # fmt: skip
+        QuoteKey.objects.bulk_create(
+            [QuoteKey(quote=q, key=k) for q in quotes for k in set(index_keys(q.text))]
+        )
+        for q in quotes:  # as _store_quotes leaves them: speaker loaded
+            q.speaker  # noqa: B018
+        matching._VECTOR_CACHE.clear()
+        getattr(matching, "_TEXT_CACHE", {}).clear()
+        ingest._candidates = timed_candidates
+        try:
+            start = time.perf_counter()
+            ingest._assign(article=article, quotes=quotes)
+            total = time.perf_counter() - start
+        finally:
+            ingest._candidates = real_candidates
+        transaction.set_rollback(True)
+    return {"quotes": len(found), "seconds": total, "candidates_seconds": timing["candidates"]}
+
+
+def measure(scale: int, stored_statements: int) -> dict:
+    run_probe(0, stored_statements, scale)  # warm-up: model load, first queries
+    runs = [run_probe(p, stored_statements, scale) for p in range(1, PROBES + 1)]
+    per_quote = [r["seconds"] / r["quotes"] for r in runs]
+    db_per_quote = [r["candidates_seconds"] / r["quotes"] for r in runs]
+    return {
+        "ms_per_quote_median": round(1000 * statistics.median(per_quote), 2),
+        "ms_per_quote_p90": round(1000 * sorted(per_quote)[int(0.9 * (len(per_quote) - 1))], 2),
+        "candidate_lookup_ms_per_quote_median": round(1000 * statistics.median(db_per_quote), 2),
+        "probes": len(runs),
+    }
+
+
+def matcher_memory(scale: int, stored_statements: int) -> int:
+    """Peak bytes allocated by Python and numpy while matching the probes (tracemalloc)."""
+    tracemalloc.start()
+    try:
+        for p in range(1, PROBES + 1):
+            run_probe(p, stored_statements, scale)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()

@@ -1,0 +1,77 @@
+"""The table `make bench` prints: each figure against its target, with pass/miss."""
+
+GIB = 1024**3
+
+
+def _verdict(ok: bool | None) -> str:
+    return "-" if ok is None else ("pass" if ok else "MISS")
+
+
+def _rows(run: dict) -> list[tuple[str, str, str, str, str]]:
+    db = run["database"]
+    rows = []
+    for workers, r in run["ingest"].items():
+        if "error" in r:
+            rows.append(("1 ingest", db, f"ingest/bare, {workers} worker(s)", r["error"], ">= 0.90", "MISS"))
+            continue
+        value = f"{r['ratio']:.3f} ({r['ingest_articles_per_s']}/{r['bare_articles_per_s']} art/s)"
+        rows.append(("1 ingest", db, f"ingest/bare, {workers} worker(s), {r['articles']} art.", value, ">= 0.90",
+                     _verdict(r["ratio"] >= 0.90)))  # fmt: skip
+    scale = run["scale"]
+    if "error" in scale:
+        rows.append(("2 matching", db, "synthetic data set", scale["error"], "", "MISS"))
+    else:
+        stages = scale["stages"]
+        first, last = stages[0], stages[-1]
+        for s in stages:
+            rows.append(("2 matching", db, f"ms per new quote at {s['quotes']:,} quotes",
+                         f"{s['ms_per_quote_median']:.1f} (lookup {s['candidate_lookup_ms_per_quote_median']:.1f})",
+                         "< 20 (PG, 1M)" if s is last and db == "postgresql" else "",
+                         _verdict(s["ms_per_quote_median"] < 20) if s is last and db == "postgresql" else "-"))  # fmt: skip
+        growth = last["ms_per_quote_median"] / first["ms_per_quote_median"]
+        rows.append(("2 matching", db, f"growth {first['quotes']:,} -> {last['quotes']:,}", f"{growth:.2f}x",
+                     "<= 2x", _verdict(growth <= 2)))  # fmt: skip
+        rows.append(("2 matching", db, f"database size at {last['quotes']:,}", f"{last['database_bytes'] / 2**20:,.0f} MiB",
+                     "", "-"))  # fmt: skip
+        rows.append(("2 matching", db, f"matcher peak memory at {last['quotes']:,}",
+                     f"{scale['matcher_peak_bytes'] / 2**20:,.0f} MiB", "", "-"))  # fmt: skip
+        if last["quotes"] < 1_000_000:
+            rows.append(
+                ("2 matching", db, "note", f"capped at {last['quotes']:,} quotes (BENCH_SCALE)", "", "-")
+            )
+        p = scale.get("pages")
+        if p:
+            rows.append(("3 pages", db, f"statements page, worst of 4 ({p['statements']:,} stmts)",
+                         f"{p['list_ms_worst']:.1f} ms, {p['list_queries']} queries", "< 50 ms",
+                         _verdict(p["list_ms_worst"] < 50 and p["list_queries_constant"])))  # fmt: skip
+            rows.append(("3 pages", db, "statement page, 20 renderings",
+                         f"{p['detail_ms']:.1f} ms, {p['detail_queries_20_renderings']} queries "
+                         f"({p['detail_queries_3_renderings']} for 3)", "< 30 ms",
+                         _verdict(p["detail_ms"] < 30 and p["detail_queries_constant"])))  # fmt: skip
+            load = p.get("load", {})
+            if "skipped" in load:
+                rows.append(("3 pages", db, "gunicorn load test", load["skipped"], "", "-"))
+            elif load:
+                rows.append(("3 pages", db, f"gunicorn load, {load['concurrency']} clients, 2 workers",
+                             f"{load['throughput_rps']} req/s, p95 {load['p95_ms']} ms ({load['requests']} req, "
+                             f"{load['errors']} err)", "report", "-"))  # fmt: skip
+    peaks = [
+        max(r.get("peak_rss_bytes", 0), r.get("peak_rss_child_bytes", 0))
+        for r in run["ingest"].values()
+        if "error" not in r
+    ]
+    if peaks:
+        peak = max(peaks)
+        rows.append(("4 memory", db, "peak RSS of an ingest worker", f"{peak / 2**20:,.0f} MiB", "< 1024 MiB",
+                     _verdict(peak < GIB)))  # fmt: skip
+    return rows
+
+
+def table(results: dict) -> str:
+    rows = [("group", "db", "figure", "measured", "target", "")]
+    for run in results["runs"]:
+        rows.extend(_rows(run))
+    widths = [max(len(str(r[i])) for r in rows) for i in range(6)]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
