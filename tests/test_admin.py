@@ -21,7 +21,9 @@ def registered_models():
 def test_every_admin_page_renders_for_a_superuser(admin_client, admin_user, rf, view):
     make_statement_with_renderings(speaker_name="Ada Lovelace", text="The engine weaves patterns.", outlets=2)
     for model in registered_models():
-        if view == "add" and not admin.site._registry[model].has_add_permission(superuser_request(rf, admin_user)):
+        if view == "add" and not admin.site._registry[model].has_add_permission(
+            superuser_request(rf, admin_user)
+        ):
             continue  # rows the product creates itself (e.g. ingest jobs) have no add page
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}")
         response = admin_client.get(url)

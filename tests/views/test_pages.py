@@ -143,7 +143,9 @@ def test_the_api_rejects_bad_filters_with_400(client):
 def test_the_api_costs_a_constant_number_of_queries(client, django_assert_num_queries, size):
     statement = None
     for n in range(size):
-        statement = make_statement_with_renderings(speaker_name=f"Speaker {n}", text=f"{TEXT} {n}", outlets=size)
+        statement = make_statement_with_renderings(
+            speaker_name=f"Speaker {n}", text=f"{TEXT} {n}", outlets=size
+        )
     with django_assert_num_queries(2):  # count, page
         client.get(reverse("api_statement_list"))
     with django_assert_num_queries(3):  # statement, renderings, labels
