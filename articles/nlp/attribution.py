@@ -672,6 +672,8 @@ def _inverted_subject(verb: Token) -> Token | None:
     doc = verb.doc
     if verb.i + 1 >= len(doc) or verb.i == 0 or not (doc[verb.i - 1].is_punct or doc[verb.i - 1].is_quote):
         return None
+    if verb.tag_ == "VBG":
+        return None  # ", saying it would …": a participle takes its clause's subject, never an inverted one
     k = verb.i + 1
     while k < len(doc) and (doc[k].dep_ == "det" or doc[k].is_space):
         k += 1

@@ -358,3 +358,12 @@ def test_a_headline_quote_follows_the_unnamed_speaker_of_the_same_words(nlp):
     headline = next(q for q in quotes if q.kind == "headline")
     executive = next(q for q in quotes if q.text.startswith("The plant"))
     assert headline.speaker is None and headline.same_speaker_as == executive.start
+
+
+def test_a_participle_cue_takes_the_subject_of_its_main_clause(nlp):
+    body = (
+        "Plan defended\n\nHealth Minister Ana Ruiz has defended the plan, saying it would "
+        "“cut waiting lists within two years”."
+    )
+    [quote] = extract_quotes(nlp(body), title_end=len("Plan defended"))
+    assert quote.speaker == "Ana Ruiz"
