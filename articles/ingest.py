@@ -11,7 +11,7 @@ import queue
 import re
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,7 +86,6 @@ def ingest_sources(
     overrides: Overrides = Overrides(),
     dry_run: bool = False,
     workers: int = 1,
-    on_progress: Callable[[Outcome], None] | None = None,
 ) -> Iterator[Outcome]:
     """Ingest sources; yields one Outcome per source, in order of completion. Never raises for bad input."""
     pending: list[_Pending] = []

@@ -31,6 +31,12 @@ def back_to_statement(request: HttpRequest, statement_id: int | None, error: str
     return redirect("statement_detail", statement_id)
 
 
+def posted(model, request: HttpRequest, field: str):
+    """The row a form names by id (typed by a person: anything else than a known id gives None)."""
+    value = request.POST.get(field, "").strip()
+    return model.objects.filter(pk=value).first() if value.isdigit() else None
+
+
 def quote_for_update(pk: int) -> Quote:
     return get_object_or_404(Quote.objects.select_related("statement__reference", "speaker"), pk=pk)
 
@@ -64,7 +70,7 @@ def move_quote(request: HttpRequest, pk: int) -> HttpResponse:
     target = request.POST.get("statement", "").strip()
     to = None
     if target and target != "new":
-        to = Statement.objects.filter(pk=target).first() if target.isdigit() else None
+        to = posted(Statement, request, "statement")
         if to is None:
             return back_to_statement(
                 request, origin, error=f"No statement {target!r} to move the rendering to."
@@ -100,10 +106,11 @@ def reject_quote(request: HttpRequest, pk: int) -> HttpResponse:
 @require(can_annotate)
 def merge_statements(request: HttpRequest, pk: int) -> HttpResponse:
     into = get_object_or_404(Statement, pk=pk)
-    other_id = request.POST.get("other", "").strip()
-    other = Statement.objects.filter(pk=other_id).first() if other_id.isdigit() else None
+    other = posted(Statement, request, "other")
     if other is None:
-        return back_to_statement(request, into.pk, error=f"No statement {other_id!r} to merge.")
+        return back_to_statement(
+            request, into.pk, error=f"No statement {request.POST.get('other')!r} to merge."
+        )
     try:
         corrections.merge_statements(actor=request.user, into=into, other=other)
     except ValidationError as error:
@@ -126,8 +133,7 @@ def set_reference(request: HttpRequest, pk: int) -> HttpResponse:
 @require(can_annotate)
 def merge_speakers(request: HttpRequest, pk: int) -> HttpResponse:
     into = get_object_or_404(Speaker, pk=pk)
-    other_id = request.POST.get("other", "").strip()
-    other = Speaker.objects.filter(pk=other_id).first() if other_id.isdigit() else None
+    other = posted(Speaker, request, "other")
     if other is None or other.pk == into.pk:
         return redirect("speaker_detail", into.pk)
     corrections.merge_speakers(actor=request.user, into=into, other=other)
