@@ -432,6 +432,7 @@ def refresh_statements(statement_ids: Iterable[int]) -> None:
     for quote in (
         Quote.objects.filter(statement__in=ids, not_a_quote=False)
         .select_related("speaker", "article")
+        .defer("article__body")  # figures need the article's date and outlet, never its text
         .order_by("pk")
     ):
         renderings[quote.statement_id].append(quote)
