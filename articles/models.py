@@ -7,7 +7,7 @@ the machine's and survives a re-ingest.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -101,13 +101,20 @@ class SpeakerAlias(models.Model):
 
 class StatementQuerySet(models.QuerySet):
     def search(self, text: str) -> "StatementQuerySet":
-        """Statements whose renderings or speaker names contain the text (case-insensitive)."""
+        """Statements whose renderings or speaker's names contain the text (case-insensitive).
+
+        Renderings are searched in `search_text` (one indexed column, kept by articles.search); speakers by id,
+        so that renaming a speaker or adding an alias needs no rewrite of their statements."""
+        from articles.search import SpeakerAmong
+
         text = text.strip()
         if not text:
             return self
-        in_quotes = Quote.objects.filter(statement=OuterRef("pk"), text__icontains=text)
-        in_aliases = SpeakerAlias.objects.filter(speaker=OuterRef("speaker"), name__icontains=text)
-        return self.filter(Exists(in_quotes) | Q(speaker__name__icontains=text) | Exists(in_aliases))
+        # Two plain scans of the small speaker tables (no sort): a join of names and aliases ORed cost 4x more.
+        by_name = Speaker.objects.filter(name__icontains=text).order_by().values("pk")
+        by_alias = SpeakerAlias.objects.filter(name__icontains=text).order_by().values("speaker_id")
+        in_renderings = Q(search_text__contains=text.casefold())
+        return self.filter(in_renderings | SpeakerAmong(by_name) | SpeakerAmong(by_alias))
 
 
 class Statement(models.Model):
@@ -143,6 +150,13 @@ class Statement(models.Model):
         "stored so that lists can sort by it.",
     )
     created_at = models.DateTimeField(default=timezone.now)
+    search_text = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The renderings' texts, casefolded, one per line: what the statements page searches "
+        "(articles.search; ingest.refresh_statements keeps it).",
+    )
 
     objects = StatementQuerySet.as_manager()
 

@@ -77,7 +77,9 @@ def run_probe(p: int, stored_statements: int, scale: int) -> dict:
         for q in quotes:  # as _store_quotes leaves them: speaker loaded
             q.speaker  # noqa: B018
         matching._VECTOR_CACHE.clear()
-        getattr(matching, "_TEXT_CACHE", {}).clear()
+        matching._TEXT_CACHE.clear()
+        for cached in (matching._content, matching._content_of_normal, matching._stem):
+            cached.cache_clear()
         ingest._candidates = timed_candidates
         try:
             start = time.perf_counter()

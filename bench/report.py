@@ -17,6 +17,9 @@ def _rows(run: dict) -> list[tuple[str, str, str, str, str]]:
         value = f"{r['ratio']:.3f} ({r['ingest_articles_per_s']}/{r['bare_articles_per_s']} art/s)"
         rows.append(("1 ingest", db, f"ingest/bare, {workers} worker(s), {r['articles']} art.", value, ">= 0.90",
                      _verdict(r["ratio"] >= 0.90)))  # fmt: skip
+        if "writer_cpu_ms_per_article" in r:
+            rows.append(("1 ingest", db, f"CPU ms/article: writer, parser(s) ({workers} worker(s))",
+                         f"{r['writer_cpu_ms_per_article']}, {r['parser_cpu_ms_per_article']}", "report", "-"))  # fmt: skip
     scale = run["scale"]
     if "error" in scale:
         rows.append(("2 matching", db, "synthetic data set", scale["error"], "", "MISS"))

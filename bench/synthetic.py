@@ -16,6 +16,7 @@ from django.db import transaction
 
 from articles.models import Article, Outlet, Quote, QuoteKey, Speaker, Statement
 from articles.nlp.matching import _STOPWORDS, index_keys, normalize
+from articles.search import search_text
 from bench import bulk
 
 SEED = 20261121
@@ -206,7 +207,7 @@ class Generator:
             divergence = round(random.Random(sid).random() * 0.6, 3)
             statements.append(
                 (sid, s.speaker + 1, s.date, "", label, first_quote, "automatic", len(s.renderings), len(outlets),
-                 divergence, NOW)
+                 divergence, NOW, search_text(r.text for r in s.renderings))
             )  # fmt: skip
         for article in pool:
             if article[3]:

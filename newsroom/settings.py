@@ -23,6 +23,9 @@ from django.utils.csp import CSP
 # One BLAS thread per process: the embedding forward pass on small batches ran 6x slower with numpy's default
 # threads fighting spaCy and the web server for 2 cores (measured). Workers scale out as processes instead.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# The tokenizer's thread pool likewise: quotes are short, and ingest forks parser processes only from a process
+# without other threads (articles/parsing.py).
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"

@@ -33,6 +33,7 @@ class Rendering:
     published: datetime.date | None  # the article's publication date, when known
     article: str  # identity of the article it comes from
     sentence: str = ""  # the sentence around it
+    normalized: str = ""  # normalize(text), when already known (stored quotes keep it)
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def normalize(text: str) -> str:
     return " ".join(_TOKEN.findall(text))
 
 
+@functools.lru_cache(maxsize=131072)  # a newspaper's vocabulary: words recur far more than texts
 def _stem(word: str) -> str:
     # A light suffix stripper so inflections meet ("changes"/"changing", "stands"/"stand"); it only has
     # to be consistent with itself, not linguistically right.
@@ -120,7 +122,18 @@ def _stem(word: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def _content(text: str) -> tuple[str, ...]:
     """Stems of the content words, in order."""
-    return tuple(_stem(w) for w in normalize(text).split() if w not in _STOPWORDS)
+    return _content_of_normal(normalize(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _content_of_normal(normal: str) -> tuple[str, ...]:
+    return tuple(_stem(w) for w in normal.split() if w not in _STOPWORDS)
+
+
+def _words(rendering: Rendering) -> tuple[str, ...]:
+    # Stored renderings come with their normal form (normalising hundreds of candidates cost more than
+    # judging them).
+    return _content_of_normal(rendering.normalized) if rendering.normalized else _content(rendering.text)
 
 
 def _key(*parts: str) -> int:
@@ -160,6 +173,10 @@ class _Item:
     quoted: bool = True
     vectors: tuple[tuple[str, ...], Any] | None = field(default=None, compare=False)  # words, word vectors
     embed: bool = False  # vectors are encoded on first use (most pairs are decided without them)
+    vocab: frozenset[str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "vocab", frozenset(self.words))
 
 
 @dataclass(frozen=True)
@@ -219,6 +236,25 @@ def _text(a: _Item, b: _Item, *, with_meaning: bool = True) -> _Text:
     return found
 
 
+def _out_of_reach(a: _Item, b: _Item, threshold: float) -> bool:
+    """Whether the pair cannot reach `threshold` whatever its word order and meaning, judged from the words
+    one lacks of the other (set arithmetic, far cheaper than the evidence). Most candidates in a big
+    database share a phrase or two with a new quote and nothing more: they are rejected here, as they would
+    be after the full evidence."""
+    short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
+    n = len(short.words)
+    if n == 0:
+        return False
+    missing = len(short.vocab - long.vocab)
+    if n <= SHORT:
+        return missing > 0  # a short quote must be contained word for word
+    if not missing:
+        return False
+    # Word cover is exactly 1 - missing/distinct words; each missing word costs the in-order share a token.
+    bound = 0.5 * (1 - missing / len(short.vocab)) + 0.5 * (1 - missing / n)
+    return not _could_reach(_Text(bound, bound, n, ""), threshold)
+
+
 def _could_reach(words: _Text, threshold: float) -> bool:
     """Whether meaning cover (at most 1) could lift this word evidence to the threshold."""
     penalty = words.lexical - words.similarity  # the negation penalty, if any
@@ -226,9 +262,10 @@ def _could_reach(words: _Text, threshold: float) -> bool:
 
 
 def _similar(a: _Item, b: _Item, words: _Text, threshold: float) -> _Text:
-    # Vectors cost a forward pass; only a pair that could reach the threshold with them needs them. A pair
-    # that cannot is rejected either way (its score is never used).
-    if words.short_words <= SHORT or not _could_reach(words, threshold):
+    # Vectors cost a forward pass (about 20 ms a text); only a pair whose verdict they could change needs them.
+    # A pair that cannot reach the threshold with them is rejected either way; one whose words alone reach
+    # STRONG is a match, and a strong one, either way (meaning would only raise its score).
+    if words.short_words <= SHORT or not _could_reach(words, threshold) or words.similarity >= STRONG:
         return words
     return _text(a, b)
 
@@ -305,8 +342,10 @@ class _Occasions:
 
 def _judge(a: _Item, b: _Item, occasions: _Occasions) -> _Verdict:
     # Word evidence first; meaning cover (vectors) only where it can still decide the verdict.
-    text = _text(a, b, with_meaning=False)
     ra, rb = a.rendering, b.rendering
+    if _out_of_reach(a, b, WEAK if occasions.supported(ra.article, rb.article) else MATCH):
+        return _Verdict(False, 0.0, False, "too few words in common")  # below every threshold it could face
+    text = _text(a, b, with_meaning=False)
     same_article = ra.article == rb.article
     reasons = [text.reason]
     long_enough = text.short_words >= REQUOTE_WORDS
@@ -436,6 +475,13 @@ def _infer_dates(
             )
 
 
+def _could_be_strong(a: _Item, b: _Item) -> bool:
+    # Pass 1 only looks for strong verdicts: most pairs are ruled out by length or word evidence alone.
+    if len(b.words) < STRONG_WORDS or _out_of_reach(a, b, STRONG):
+        return False
+    return _could_reach(_text(a, b, with_meaning=False), STRONG)
+
+
 def _pair_key(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a <= b else (b, a)
 
@@ -444,9 +490,9 @@ def assign_statements(
     *, new: Sequence[Rendering], candidates: Mapping[int, Sequence[Rendering]]
 ) -> list[Assignment]:
     """Decide, for each new rendering, the existing statement it joins or the new group it forms."""
-    new_items = [_Item(i, r, _content(r.text), None, r.kind != "indirect") for i, r in enumerate(new)]
+    new_items = [_Item(i, r, _words(r), None, r.kind != "indirect") for i, r in enumerate(new)]
     cand_items = [
-        _Item(-1, r, _content(r.text), sid, r.kind != "indirect")
+        _Item(-1, r, _words(r), sid, r.kind != "indirect")
         for sid, renderings in candidates.items()
         for r in renderings
     ]
@@ -458,10 +504,10 @@ def assign_statements(
     _infer_dates(occasions, cand_items, {}, new_items)
     first: dict[tuple[int, int], _Verdict] = {}
     for ni, n in enumerate(new_items):
-        if not n.quoted:
+        if not n.quoted or len(n.words) < STRONG_WORDS:
             continue
         for ci, c in enumerate(cand_items):
-            if c.quoted and n.words and c.words:
+            if c.quoted and _could_be_strong(n, c):
                 first[(ni, ci)] = _judge(n, c, occasions)
     _infer_dates(occasions, cand_items, first, new_items)
     strong_statements: dict[tuple[str, str], set[int]] = defaultdict(set)
@@ -482,9 +528,20 @@ def assign_statements(
     for key, statements in strong_statements.items():
         occasions.support[key] = len(statements)
 
-    # Pass 2: final verdicts, complete-link style against statements and new groups.
+    # Pass 2: final verdicts, complete-link style against statements and new groups. A big story's statements
+    # hold the same wording from many articles: a verdict depends only on what the key names, so it is kept.
+    verdicts: dict[tuple, _Verdict] = {}
+
     def verdict(a: _Item, b: _Item) -> _Verdict:
-        return _judge(a, b, occasions)
+        ra, rb = a.rendering, b.rendering
+        key = (
+            a.index, rb.text, rb.speaker, ra.article == rb.article, occasions.date(b),
+            occasions.supported(ra.article, rb.article),
+        )  # fmt: skip
+        found = verdicts.get(key)
+        if found is None:
+            found = verdicts[key] = _judge(a, b, occasions)
+        return found
 
     cand_by_statement: dict[int, list[_Item]] = defaultdict(list)
     for c in cand_items:
@@ -542,14 +599,14 @@ def _fit(
     quoted = [m for m in members if m.quoted]
     if not quoted:
         return None
-    verdicts = [(m, verdict(item, m)) for m in quoted]
+    reference = max(quoted, key=lambda m: len(m.words))
+    ref_verdict = verdict(item, reference)
+    if len(item.words) > SHORT and len(reference.words) > SHORT and not ref_verdict.ok:
+        return None  # a long rendering must match the statement's fullest rendering, not only a fragment
+    verdicts = [(m, ref_verdict if m is reference else verdict(item, m)) for m in quoted]
     matched = [(m, v) for m, v in verdicts if v.ok]
     if not matched:
         return None
-    reference = max(quoted, key=lambda m: len(m.words))
-    ref_verdict = next(v for m, v in verdicts if m is reference)
-    if len(item.words) > SHORT and len(reference.words) > SHORT and not ref_verdict.ok:
-        return None  # a long rendering must match the statement's fullest rendering, not only a fragment
     longs = [(m, v) for m, v in verdicts if len(m.words) > SHORT and m is not reference]
     if longs and sum(v.ok for _, v in longs) * 2 < len(longs):
         return None

@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +12,49 @@ from articles.models import Article, Label, Quote, Statement, VariantLabel
 from articles.roles import can_annotate
 
 PAGE_SIZE = 25
+COUNT_STEP = 1000
+
+
+def page_number(value: str | None) -> int:
+    """The asked page: 1 unless a positive whole number (Django's "before the first is the last" needs the exact
+    count that CappedPaginator avoids; bounded because it goes into SQL as a limit)."""
+    try:
+        return min(max(int(value or 1), 1), 10**6)
+    except ValueError:
+        return 1
+
+
+class CappedPaginator(Paginator):
+    """Counts matching rows only up to the first multiple of `step` past the asked page: an exact COUNT(*) over
+    100k filtered statements costs more than the page itself. When more rows match, `count` is limit + 1 and
+    `capped` is true: the page then says "more than {limit}" (always past the asked page)."""
+
+    def __init__(self, object_list, per_page: int, *, number: int, step: int) -> None:
+        super().__init__(object_list, per_page)
+        self.limit = step * (number * per_page // step + 1)
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: self.limit + 1].count()
+
+    def page(self, number):
+        """Past the first page, the page's ids first (from the sort index alone), then only those rows with their
+        joins: OFFSET over the joined rows made page 40 fetch 1,000 speakers and references to show 25."""
+        page = super().page(number)
+        rows = self.object_list
+        if page.number > 1 and not rows.query.distinct:  # (a DISTINCT query cannot select its ids alone)
+            start = (page.number - 1) * self.per_page
+            page.object_list = rows.filter(pk__in=rows.values("pk")[start : start + self.per_page])
+        return page
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.limit
+
+    @property
+    def full_pages(self) -> int:
+        """Pages known to be full when the count is capped ("page 3 of more than 40")."""
+        return self.limit // self.per_page
 
 
 def wants_fragment(request: HttpRequest) -> bool:
@@ -19,9 +64,10 @@ def wants_fragment(request: HttpRequest) -> bool:
 @require_GET
 def statement_list(request: HttpRequest) -> HttpResponse:
     form = StatementFilterForm(request.GET)
-    statements = Statement.objects.select_related("speaker", "reference")
+    statements = Statement.objects.select_related("speaker", "reference").defer("search_text")
     statements = form.filter(statements) if form.is_valid() else statements.none()
-    page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
+    number = page_number(request.GET.get("page"))
+    page = CappedPaginator(statements, PAGE_SIZE, number=number, step=COUNT_STEP).get_page(number)
     template = "articles/statement_list.html"
     if wants_fragment(request):
         template += "#results"
@@ -50,7 +96,7 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def statement_page(request: HttpRequest, pk: int, *, error: str = "", fragment: bool = False) -> HttpResponse:
     """The statement page (or its #comparison fragment), also rendered after a journalist's correction."""
-    statement = get_object_or_404(Statement.objects.select_related("speaker"), pk=pk)
+    statement = get_object_or_404(Statement.objects.select_related("speaker").defer("search_text"), pk=pk)
     quotes = renderings_of(statement)
     reference = next((q for q in quotes if str(q.pk) == request.GET.get("ref")), None)
     reference = reference or next((q for q in quotes if q.pk == statement.reference_id), None)

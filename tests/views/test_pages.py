@@ -150,3 +150,59 @@ def test_the_api_costs_a_constant_number_of_queries(client, django_assert_num_qu
         client.get(reverse("api_statement_list"))
     with django_assert_num_queries(3):  # statement, renderings, labels
         client.get(reverse("api_statement_detail", args=[statement.pk]))
+
+
+# --- the statement page caches its word alignment; nothing it shows may go stale --------------------------
+
+
+def test_the_page_follows_labels_references_and_new_renderings_after_being_cached(client):
+    from articles import corrections
+    from tests.factories import make_user
+
+    journalist = make_user("journalist")
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=1)
+    url = statement_url(statement)
+    client.get(url)  # cached from here on
+    variant = add_variant(statement, "weaves algebraic designs")
+    html = client.get(url).content.decode()
+    assert html.count('class="card"') == 2 and "replaced: </span>patterns" in html
+    corrections.add_label(actor=journalist, quote=variant, label="word_substitution", severity=2)
+    assert "✓ word substitution" in client.get(url).content.decode()
+    corrections.set_reference(actor=journalist, statement=statement, quote=variant)
+    html = client.get(url).content.decode()
+    assert "“weaves algebraic designs”</blockquote>" in html and "replaced: </span>designs" in html
+    corrections.reject_quote(actor=journalist, quote=variant)
+    html = client.get(url).content.decode()
+    assert html.count('class="card"') == 1 and f"“{TEXT}”</blockquote>" in html
+    assert "designs</ins>" not in html and "designs</del>" not in html
+
+
+def test_article_details_are_read_fresh_around_the_cached_alignment(client):
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=2)
+    client.get(statement_url(statement))
+    outlet = statement.reference.article.outlet
+    outlet.name = "The Renamed Gazette"
+    outlet.save()
+    html = client.get(statement_url(statement)).content.decode()
+    assert html.count("The Renamed Gazette") >= 2  # in the alignment row and on the card
+
+
+def test_the_cache_key_names_every_text_kind_and_id_the_alignment_depends_on():
+    from articles.comparison import compare
+    from articles.views.statements import renderings_of
+
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=1)
+    add_variant(statement, "weaves algebraic designs")
+    quotes = renderings_of(statement)
+    reference = quotes[0]
+    first = compare(quotes=quotes, reference=reference)
+    assert compare(quotes=quotes, reference=reference) == first
+    keys = {first.key}
+    quotes[1].kind = "headline"  # the label proposal depends on the kind
+    keys.add(compare(quotes=quotes, reference=reference).key)
+    quotes[1].text = "weaves algebraic drawings"
+    changed = compare(quotes=quotes, reference=reference)
+    keys.add(changed.key)
+    assert len(keys) == 3 and "drawings" in {cell.words for w in changed.wordings for cell in w.cells}
+    keys.add(compare(quotes=quotes, reference=quotes[1]).key)
+    assert len(keys) == 4

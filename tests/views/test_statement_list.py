@@ -82,3 +82,63 @@ def test_bad_filter_values_are_reported_not_crashed(client):
     response = client.get(URL, {"date_from": "not-a-date", "sort": "random"})
     assert response.status_code == 200
     assert "were not understood" in response.content.decode()
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    """Pages of 2 and counts capped in steps of 4, so that seven statements show every case."""
+    from articles.views import statements
+
+    monkeypatch.setattr(statements, "PAGE_SIZE", 2)
+    monkeypatch.setattr(statements, "COUNT_STEP", 4)
+    for n in range(7):
+        make_statement_with_renderings(speaker_name=f"Speaker {n}", text=f"Statement number {n}.", outlets=1)
+
+
+def test_a_large_result_is_counted_only_up_to_a_cap_past_the_page(client, small_pages):
+    html = client.get(URL).content.decode()
+    assert "More than 4 statements" in html
+    assert "Page 1 of more than 2" in html and "Next →" in html and "← Previous" not in html
+
+
+def test_further_on_the_count_goes_further_and_is_exact_when_the_rest_fits(client, small_pages):
+    html = client.get(URL, {"page": 2}).content.decode()
+    assert "7 statements" in html and "Page 2 of 4" in html and "Next →" in html
+    html = client.get(URL, {"page": 4}).content.decode()
+    assert "Page 4 of 4" in html and "Next →" not in html and html.count("<tr>\n        <td>") == 1
+
+
+def test_a_page_beyond_the_end_or_not_a_number_falls_back_like_django(client, small_pages):
+    assert "Page 4 of 4" in client.get(URL, {"page": 999}).content.decode()
+    assert "Page 1 of more than 2" in client.get(URL, {"page": "x"}).content.decode()
+    assert "Page 1 of more than 2" in client.get(URL, {"page": "-3"}).content.decode()
+
+
+def test_a_small_result_is_counted_exactly(client):
+    for n in range(3):
+        make_statement_with_renderings(speaker_name=f"Speaker {n}", text=f"Statement number {n}.", outlets=1)
+    html = client.get(URL).content.decode()
+    assert "3 statements" in html and "More than" not in html
+    html = client.get(URL, {"q": "number 1"}).content.decode()
+    assert "1 statement<" in html
+
+
+@pytest.mark.parametrize(
+    "query", [{}, {"q": "number"}, {"sort": "newest"}, {"sort": "divergent", "q": "speaker"}]
+)
+def test_every_page_holds_the_same_rows_as_a_plain_slice(small_pages, query):
+    from django.http import QueryDict
+
+    from articles.forms import StatementFilterForm
+    from articles.models import Statement
+    from articles.views.statements import CappedPaginator
+
+    form = StatementFilterForm(QueryDict(mutable=True) | query)
+    assert form.is_valid()
+    rows = form.filter(Statement.objects.all())
+    expected = list(rows.values_list("pk", flat=True))
+    seen = []
+    for number in range(1, 5):
+        page = CappedPaginator(rows, 2, number=number, step=4).page(number)
+        seen += [s.pk for s in page.object_list]
+    assert seen == expected and len(seen) == 7

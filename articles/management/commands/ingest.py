@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import InterfaceError, OperationalError
 
 from articles.ingest import Outcome, Overrides, ingest_sources
+from articles.parsing import ParserStopped
 from articles.sources import read_paths
 
 
@@ -29,7 +30,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--url", help="URL for every article given.")
         parser.add_argument("--dry-run", action="store_true", help="Parse and report; write nothing.")
-        parser.add_argument("--workers", type=int, default=1, help="spaCy processes (default 1).")
+        parser.add_argument(
+            "--workers", type=int, default=1, help="Parser processes beside the writer (default 1)."
+        )
 
     def handle(self, *, paths, outlet, published, url, dry_run, workers, verbosity, **options) -> None:
         if workers < 1:
@@ -61,6 +64,12 @@ class Command(BaseCommand):
             )
             raise CommandError(
                 f"database unavailable: {reason} (stored before it failed: {summarise(counts)}); "
+                "run the command again to carry on"
+            ) from None
+        except ParserStopped as error:  # killed or out of memory: what was stored is whole, as above
+            progress.done()
+            raise CommandError(
+                f"ingest stopped: {error} (stored before it stopped: {summarise(counts)}); "
                 "run the command again to carry on"
             ) from None
         progress.done()

@@ -1,0 +1,122 @@
+"""Parser processes beside the writer (articles/parsing.py): same results as in one process, and a parser
+that dies is an error, never a hang or a silent gap."""
+
+import io
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+import articles.parsing
+from articles.models import Article, Quote
+from articles.nlp.attribution import extract_quotes
+from articles.nlp.pipeline import load_pipeline
+from articles.nlp.text import prepare_text
+from articles.parsing import Parsers, ParserStopped
+from articles.sources import read_paths
+
+SEEDS = Path(__file__).parent.parent / "demo" / "articles"
+CORPUS = Path(__file__).parent / "data" / "corpus"
+
+
+def texts() -> list[tuple[str, int]]:
+    out = []
+    for source in read_paths([SEEDS, CORPUS]):
+        prepared = prepare_text(title=source.title, text=source.text)
+        out.append((prepared.body, prepared.title_end))
+    return out
+
+
+def parse(*, fork: bool, workers: int, monkeypatch) -> dict:
+    """Quotes extracted from each text's parse, by index."""
+    monkeypatch.setattr(articles.parsing, "_can_fork", lambda: fork)
+    parsers = Parsers(load_pipeline(), workers=workers)
+    submitted = texts()
+    for index, (body, _) in enumerate(submitted):
+        parsers.submit(index, body)
+    assert bool(parsers._processes) == fork  # the path under test is the one taken
+    return {i: extract_quotes(doc, title_end=submitted[i][1]) for i, doc in parsers.results()}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_parse_from_parser_processes_gives_the_quotes_of_one_in_process(monkeypatch, workers):
+    alone = parse(fork=False, workers=1, monkeypatch=monkeypatch)
+    forked = parse(fork=True, workers=workers, monkeypatch=monkeypatch)
+    assert sorted(forked) == sorted(alone) == list(range(len(texts())))
+    assert forked == alone  # speakers, cues, offsets, kinds: nothing lost in the packed parse
+    assert sum(len(quotes) for quotes in alone.values()) > 20
+
+
+def dies(*args, **kwargs):
+    os._exit(9)  # as if killed: no message, no goodbye
+
+
+def test_a_parser_process_that_dies_stops_the_run_with_an_error(monkeypatch):
+    monkeypatch.setattr(articles.parsing, "_parse", dies)
+    with pytest.raises(ParserStopped, match="exit code 9"):
+        parse(fork=True, workers=1, monkeypatch=monkeypatch)
+
+
+@pytest.mark.django_db
+def test_the_command_says_so_in_one_line_and_a_second_run_completes(monkeypatch, tmp_path):
+    monkeypatch.setattr(articles.parsing, "_can_fork", lambda: True)
+    real = articles.parsing._parse
+
+    def dies_on_the_third(nlp, texts):
+        for n, parsed in enumerate(real(nlp, texts)):
+            if n == 2:
+                os._exit(9)
+            yield parsed
+
+    monkeypatch.setattr(articles.parsing, "_parse", dies_on_the_third)
+    with pytest.raises(CommandError, match=r"ingest stopped: a parser process stopped with exit code 9"):
+        call_command("ingest", str(SEEDS), stdout=io.StringIO(), stderr=io.StringIO())
+    stored = Article.objects.count()
+    assert stored < 5  # those whose quotes came back before it died (a killed process may not flush them)
+    assert all(q.article.body[q.start : q.end] == q.text for q in Quote.objects.all())
+
+    monkeypatch.setattr(articles.parsing, "_parse", real)
+    out = io.StringIO()
+    call_command("ingest", str(SEEDS), stdout=out, stderr=io.StringIO())
+    assert f"{5 - stored} created, {stored} unchanged" in out.getvalue()
+
+
+def feeders() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "QueueFeederThread"]
+
+
+def test_a_run_leaves_no_thread_behind_so_the_next_run_forks_too(monkeypatch):
+    deadline = time.monotonic() + 10
+    while feeders() and time.monotonic() < deadline:  # an earlier test's stopped run may still be ending
+        time.sleep(0.05)
+    assert not feeders()
+    parse(fork=True, workers=2, monkeypatch=monkeypatch)
+    assert not feeders()
+
+
+@pytest.mark.django_db
+def test_an_extraction_bug_fails_its_article_only(monkeypatch):
+    import articles.ingest
+
+    real = articles.ingest.extract_quotes
+
+    def fails_on_the_bridge(doc, *, title_end):
+        if "bridge" in doc.text:
+            raise ValueError("extraction bug")
+        return real(doc, title_end=title_end)
+
+    monkeypatch.setattr(articles.ingest, "extract_quotes", fails_on_the_bridge)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="source"):
+        call_command("ingest", str(CORPUS), str(SEEDS), stdout=io.StringIO(), stderr=err)
+    bridge = [s.source_name for s in read_paths([CORPUS, SEEDS]) if "bridge" in s.text]
+    lines = err.getvalue().splitlines()
+    for name in bridge:
+        assert any(
+            name in line and "quote extraction failed: ValueError('extraction bug')" in line for line in lines
+        )
+    assert bridge
+    assert Article.objects.count() == 8 - len(bridge)
