@@ -55,7 +55,7 @@ def statement_list(request: HttpRequest) -> JsonResponse:
     form = StatementFilterForm(request.GET)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    statements = form.filter(Statement.objects.select_related("speaker"))
+    statements = form.filter(Statement.objects.select_related("speaker").defer("search_text"))
     page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
     return JsonResponse(
         {
@@ -69,7 +69,7 @@ def statement_list(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def statement_detail(request: HttpRequest, pk: int) -> JsonResponse:
-    statement = get_object_or_404(Statement.objects.select_related("speaker"), pk=pk)
+    statement = get_object_or_404(Statement.objects.select_related("speaker").defer("search_text"), pk=pk)
     data = statement_json(statement)
     data["renderings"] = [rendering_json(q) for q in renderings_of(statement)]
     return JsonResponse(data)
