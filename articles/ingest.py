@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from articles.models import (
     Article,
@@ -40,6 +40,9 @@ from articles.sources import Source, SourceError
 
 # How many candidate statements (found through shared index keys) a new article is compared with.
 MAX_CANDIDATE_STATEMENTS = 50
+# How many of a key's quotes candidate lookup reads, newest first (news re-quotes recent statements; an old one
+# is still found through its rarer keys).
+POSTINGS_PER_KEY = 20
 
 
 @dataclass(frozen=True)
@@ -362,17 +365,10 @@ def _save_quotes(quotes: list[Quote], extracted: Sequence[ExtractedQuote]) -> No
 
 def _candidates(*, article: Article, quotes: Sequence[Quote]) -> dict[int, list[Rendering]]:
     """Renderings of the stored statements that share index keys with this article's quotes (index lookups)."""
-    keys = {key for quote in quotes for key in index_keys(quote.text)}
+    keys = sorted({key for quote in quotes for key in index_keys(quote.text)})
     if not keys:
         return {}
-    top = (
-        QuoteKey.objects.filter(key__in=keys, quote__statement__isnull=False)
-        .exclude(quote__article=article)
-        .values("quote__statement")
-        .annotate(shared=Count("key", distinct=True))
-        .order_by("-shared")[:MAX_CANDIDATE_STATEMENTS]
-    )
-    statement_ids = [row["quote__statement"] for row in top]
+    statement_ids = _candidate_statements(keys=keys, article_id=article.pk)
     candidates: dict[int, list[Rendering]] = defaultdict(list)
     stored = Quote.objects.filter(statement__in=statement_ids, not_a_quote=False).values_list(
         "statement_id", "text", "kind", "sentence", "speaker__name", "article__published", "article_id",
@@ -392,6 +388,30 @@ def _candidates(*, article: Article, quotes: Sequence[Quote]) -> dict[int, list[
             )
         )
     return candidates
+
+
+def _candidate_statements(*, keys: Sequence[int], article_id: int) -> list[int]:
+    """The statements sharing most keys with the article, reading at most the newest POSTINGS_PER_KEY quotes
+    of each key: a key as common as a stock phrase has postings by the hundred in a big database, and counting
+    them all made the lookup grow with it. One index range per key, (key, quote_id) descending."""
+    quote_key, quote = (connection.ops.quote_name(m._meta.db_table) for m in (QuoteKey, Quote))
+    newest = f"SELECT quote_id, key FROM {quote_key} WHERE key = {{}} ORDER BY quote_id DESC LIMIT {POSTINGS_PER_KEY}"
+    if connection.vendor == "postgresql":  # one planned subquery for all keys
+        postings, params = (
+            f"unnest(%s::bigint[]) AS wanted(key) CROSS JOIN LATERAL ({newest.format('wanted.key')}) AS k",
+            [list(keys)],
+        )
+    else:  # SQLite has no LATERAL: one subquery per key (cheap to plan there)
+        union = " UNION ALL ".join(f"SELECT * FROM ({newest.format('%s')})" for _ in keys)
+        postings, params = f"({union}) AS k", list(keys)
+    sql = (
+        f"SELECT q.statement_id FROM {postings} JOIN {quote} AS q ON q.id = k.quote_id "
+        "WHERE q.statement_id IS NOT NULL AND q.article_id <> %s "
+        "GROUP BY q.statement_id ORDER BY COUNT(DISTINCT k.key) DESC, q.statement_id DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, article_id or 0, MAX_CANDIDATE_STATEMENTS])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _assign(*, article: Article, quotes: list[Quote]) -> set[int]:

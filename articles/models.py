@@ -226,7 +226,7 @@ class QuoteKey(models.Model):
     key = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["key"], name="quotekey_key_idx")]
+        # The index on (key, quote_id) that candidate lookup reads is created by migrations 0007 and 0009.
         constraints = [models.UniqueConstraint(fields=["quote", "key"], name="quotekey_unique")]
 
 

@@ -502,13 +502,19 @@ def assign_statements(
     # Pass 1: dates from the candidates alone, then strong matches tie articles to occasions.
     occasions = _Occasions()
     _infer_dates(occasions, cand_items, {}, new_items)
+    # Only candidates sharing a word with a new rendering can be strong with it: found through their words.
+    with_word: dict[str, list[int]] = defaultdict(list)
+    for ci, c in enumerate(cand_items):
+        if c.quoted and len(c.words) >= STRONG_WORDS:
+            for word in c.vocab:
+                with_word[word].append(ci)
     first: dict[tuple[int, int], _Verdict] = {}
     for ni, n in enumerate(new_items):
         if not n.quoted or len(n.words) < STRONG_WORDS:
             continue
-        for ci, c in enumerate(cand_items):
-            if c.quoted and _could_be_strong(n, c):
-                first[(ni, ci)] = _judge(n, c, occasions)
+        for ci in sorted({ci for word in n.vocab for ci in with_word.get(word, ())}):
+            if _could_be_strong(n, cand_items[ci]):
+                first[(ni, ci)] = _judge(n, cand_items[ci], occasions)
     _infer_dates(occasions, cand_items, first, new_items)
     strong_statements: dict[tuple[str, str], set[int]] = defaultdict(set)
     for (ni, ci), found in first.items():
