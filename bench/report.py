@@ -44,13 +44,15 @@ def _rows(run: dict) -> list[tuple[str, str, str, str, str]]:
             )
         p = scale.get("pages")
         if p:
+            # The targets are set for PostgreSQL with 100k statements; SQLite's figures are reported.
+            pg = db == "postgresql"
             rows.append(("3 pages", db, f"statements page, worst of 4 ({p['statements']:,} stmts)",
-                         f"{p['list_ms_worst']:.1f} ms, {p['list_queries']} queries", "< 50 ms",
-                         _verdict(p["list_ms_worst"] < 50 and p["list_queries_constant"])))  # fmt: skip
+                         f"{p['list_ms_worst']:.1f} ms, {p['list_queries']} queries", "< 50 ms" if pg else "report",
+                         _verdict(p["list_ms_worst"] < 50 and p["list_queries_constant"]) if pg else "-"))  # fmt: skip
             rows.append(("3 pages", db, "statement page, 20 renderings",
                          f"{p['detail_ms']:.1f} ms, {p['detail_queries_20_renderings']} queries "
-                         f"({p['detail_queries_3_renderings']} for 3)", "< 30 ms",
-                         _verdict(p["detail_ms"] < 30 and p["detail_queries_constant"])))  # fmt: skip
+                         f"({p['detail_queries_3_renderings']} for 3)", "< 30 ms" if pg else "report",
+                         _verdict(p["detail_ms"] < 30 and p["detail_queries_constant"]) if pg else "-"))  # fmt: skip
             load = p.get("load", {})
             if "skipped" in load:
                 rows.append(("3 pages", db, "gunicorn load test", load["skipped"], "", "-"))

@@ -553,6 +553,8 @@ def assign_statements(
     for c in cand_items:
         if c.statement is not None:
             cand_by_statement[c.statement].append(c)
+    # Each statement's quoted members and reference, found once rather than for every new rendering.
+    cand_members = {sid: _quoted(members) for sid, members in cand_by_statement.items()}
 
     # Longest quoted renderings first: they anchor groups that partial quotes then join.
     order = sorted(
@@ -564,12 +566,12 @@ def assign_statements(
     for i in order:
         item = new_items[i]
         best: tuple[float, str, int | None, int | None] | None = None  # score, reason, statement, group
-        for sid, members in cand_by_statement.items():
-            fit = _fit(item, members, verdict)
+        for sid, quoted in cand_members.items():
+            fit = _fit(item, quoted, verdict)
             if fit and (best is None or fit[0] > best[0]):
                 best = (fit[0], fit[1], sid, None)
         for gid, members in groups.items():
-            fit = _fit(item, members, verdict)
+            fit = _fit(item, _quoted(members), verdict)
             if fit and (best is None or fit[0] > best[0]):
                 best = (fit[0], fit[1], group_statement[gid], gid)
         if best is None:
@@ -593,19 +595,24 @@ def assign_statements(
     return [result[i] for i in range(len(new_items))]
 
 
+def _quoted(members: Sequence[_Item]) -> tuple[list[_Item], _Item | None]:
+    """A statement's quoted members and its reference among them (the longest; the first of the longest)."""
+    quoted = [m for m in members if m.quoted]
+    return quoted, max(quoted, key=lambda m: len(m.words)) if quoted else None
+
+
 def _fit(
-    item: _Item, members: Sequence[_Item], verdict: Callable[[_Item, _Item], _Verdict]
+    item: _Item, members: tuple[list[_Item], _Item | None], verdict: Callable[[_Item, _Item], _Verdict]
 ) -> tuple[float, str] | None:
-    """Score of `item` against a statement's members, or None when it does not belong.
+    """Score of `item` against a statement's quoted members (see _quoted), or None when it does not belong.
 
     It must match the statement's reference (its longest quoted rendering) or, for a short quote, some
     quoted member; and it must not contradict most of the other long quoted members, so A~B and B~C
     never make A~C when A and C differ.
     """
-    quoted = [m for m in members if m.quoted]
-    if not quoted:
+    quoted, reference = members
+    if reference is None:
         return None
-    reference = max(quoted, key=lambda m: len(m.words))
     ref_verdict = verdict(item, reference)
     if len(item.words) > SHORT and len(reference.words) > SHORT and not ref_verdict.ok:
         return None  # a long rendering must match the statement's fullest rendering, not only a fragment
