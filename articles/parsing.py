@@ -31,6 +31,7 @@ from spacy.tokens import Doc
 # Small batches: the writer starts on the first articles sooner and has fewer left when the parse ends (spaCy
 # parses batches of 8 as fast as batches of 32 here: 40.1 and 39.4 ms of CPU per article, measured).
 BATCH_SIZE = 8
+AHEAD = 4 * BATCH_SIZE
 _DONE = "done"
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -48,7 +49,7 @@ class Parsers:
 
     def __init__(self, nlp: Language, *, workers: int = 1) -> None:
         self.nlp, self.workers = nlp, max(1, workers)
-        self._held: list[tuple[int, str, int]] = []  # texts not sent to a process (yet)
+        self._held: list[tuple[int, str]] = []  # texts not sent to a process (yet)
         self._processes: list[Any] = []
         self._texts: Any = None
         self._results: Any = None
@@ -92,7 +93,9 @@ class Parsers:
 
     def _start(self) -> None:
         context = multiprocessing.get_context("fork")
-        self._texts, self._results = context.Queue(), context.Queue()
+        # Parses wait for the writer in a bounded queue (a parser ahead of a slow writer holds a few batches,
+        # not the whole run); texts are never refused, so the writer never waits on a parser to submit.
+        self._texts, self._results = context.Queue(), context.Queue(maxsize=AHEAD)
         self._processes = [
             context.Process(
                 target=_work,
