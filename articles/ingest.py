@@ -38,8 +38,10 @@ from articles.parsing import Parsers
 from articles.search import search_text
 from articles.sources import Source, SourceError
 
-# How many candidate statements (found through shared index keys) a new article is compared with.
+# How many candidate statements (found through shared index keys) a new article is compared with: at least
+# MAX_CANDIDATE_STATEMENTS, and more for a long article (a transcript of 60 quotes may repeat 60 statements).
 MAX_CANDIDATE_STATEMENTS = 50
+CANDIDATES_PER_QUOTE = 6
 # How many of a key's quotes candidate lookup reads, newest first (news re-quotes recent statements; an old one
 # is still found through its rarer keys).
 POSTINGS_PER_KEY = 20
@@ -368,7 +370,8 @@ def _candidates(*, article: Article, quotes: Sequence[Quote]) -> dict[int, list[
     keys = sorted({key for quote in quotes for key in index_keys(quote.text)})
     if not keys:
         return {}
-    statement_ids = _candidate_statements(keys=keys, article_id=article.pk)
+    limit = max(MAX_CANDIDATE_STATEMENTS, CANDIDATES_PER_QUOTE * len(quotes))
+    statement_ids = _candidate_statements(keys=keys, article_id=article.pk, limit=limit)
     candidates: dict[int, list[Rendering]] = defaultdict(list)
     stored = Quote.objects.filter(statement__in=statement_ids, not_a_quote=False).values_list(
         "statement_id", "text", "kind", "sentence", "speaker__name", "article__published", "article_id",
@@ -390,28 +393,36 @@ def _candidates(*, article: Article, quotes: Sequence[Quote]) -> dict[int, list[
     return candidates
 
 
-def _candidate_statements(*, keys: Sequence[int], article_id: int) -> list[int]:
+def _candidate_statements(*, keys: Sequence[int], article_id: int, limit: int) -> list[int]:
     """The statements sharing most keys with the article, reading at most the newest POSTINGS_PER_KEY quotes
     of each key: a key as common as a stock phrase has postings by the hundred in a big database, and counting
     them all made the lookup grow with it. One index range per key, (key, quote_id) descending."""
     quote_key, quote = (connection.ops.quote_name(m._meta.db_table) for m in (QuoteKey, Quote))
     newest = f"SELECT quote_id, key FROM {quote_key} WHERE key = {{}} ORDER BY quote_id DESC LIMIT {POSTINGS_PER_KEY}"
-    if connection.vendor == "postgresql":  # one planned subquery for all keys
-        postings, params = (
-            f"unnest(%s::bigint[]) AS wanted(key) CROSS JOIN LATERAL ({newest.format('wanted.key')}) AS k",
-            [list(keys)],
-        )
-    else:  # SQLite has no LATERAL: one subquery per key (cheap to plan there)
-        union = " UNION ALL ".join(f"SELECT * FROM ({newest.format('%s')})" for _ in keys)
-        postings, params = f"({union}) AS k", list(keys)
-    sql = (
-        f"SELECT q.statement_id FROM {postings} JOIN {quote} AS q ON q.id = k.quote_id "
-        "WHERE q.statement_id IS NOT NULL AND q.article_id <> %s "
-        "GROUP BY q.statement_id ORDER BY COUNT(DISTINCT k.key) DESC, q.statement_id DESC LIMIT %s"
-    )
+    joined = f"JOIN {quote} AS q ON q.id = k.quote_id WHERE q.statement_id IS NOT NULL AND q.article_id <> %s"
+    shared: dict[int, set[int]] = defaultdict(set)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, article_id or 0, MAX_CANDIDATE_STATEMENTS])
-        return [row[0] for row in cursor.fetchall()]
+        if connection.vendor == "postgresql":  # one planned subquery for all keys
+            postings = (
+                f"unnest(%s::bigint[]) AS wanted(key) CROSS JOIN LATERAL ({newest.format('wanted.key')}) AS k"
+            )
+            cursor.execute(
+                f"SELECT q.statement_id, k.key FROM {postings} {joined}", [list(keys), article_id or 0]
+            )
+            rows = cursor.fetchall()
+        else:  # no LATERAL: one subquery per key, in chunks (SQLite allows 500 terms in a compound SELECT)
+            rows = []
+            for start in range(0, len(keys), 400):
+                chunk = keys[start : start + 400]
+                union = " UNION ALL ".join(f"SELECT * FROM ({newest.format('%s')})" for _ in chunk)
+                cursor.execute(
+                    f"SELECT q.statement_id, k.key FROM ({union}) AS k {joined}", [*chunk, article_id or 0]
+                )
+                rows.extend(cursor.fetchall())
+    for statement_id, key in rows:
+        shared[statement_id].add(key)
+    ranked = sorted(shared, key=lambda statement_id: (-len(shared[statement_id]), -statement_id))
+    return ranked[:limit]
 
 
 def _assign(*, article: Article, quotes: list[Quote]) -> set[int]:

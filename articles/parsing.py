@@ -16,6 +16,7 @@ process when the results are asked for.
 
 import contextlib
 import ctypes
+import fcntl
 import multiprocessing
 import os
 import pickle
@@ -23,6 +24,7 @@ import queue
 import signal
 import threading
 from collections.abc import Iterator
+from multiprocessing import connection
 from typing import Any
 
 from spacy.language import Language
@@ -31,7 +33,7 @@ from spacy.tokens import Doc
 # Small batches: the writer starts on the first articles sooner and has fewer left when the parse ends (spaCy
 # parses batches of 8 as fast as batches of 32 here: 40.1 and 39.4 ms of CPU per article, measured).
 BATCH_SIZE = 8
-AHEAD = 4 * BATCH_SIZE
+PIPE_BYTES = 1 << 20  # the most an unprivileged process may ask (/proc/sys/fs/pipe-max-size)
 _DONE = "done"
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -52,7 +54,7 @@ class Parsers:
         self._held: list[tuple[int, str]] = []  # texts not sent to a process (yet)
         self._processes: list[Any] = []
         self._texts: Any = None
-        self._results: Any = None
+        self._readers: list[Any] = []
         self._sent = 0
         self._complete = False  # every parser finished and every text came back
 
@@ -81,56 +83,62 @@ class Parsers:
             if not self._complete:
                 process.terminate()  # stopped early (an error, or the caller stopped reading)
             process.join()
+        for reader in self._readers:
+            reader.close()
         if self._texts is not None:
             # The queue's feeder thread must end with the run: a later run forks only from a lone thread.
             if not self._complete:
                 self._texts.cancel_join_thread()  # texts nobody will read: do not wait to flush them
             self._texts.close()
             self._texts.join_thread()
-            self._results.close()
-            self._texts = self._results = None
-        self._processes = []
+            self._texts = None
+        self._processes, self._readers = [], []
 
     def _start(self) -> None:
         context = multiprocessing.get_context("fork")
-        # Parses wait for the writer in a bounded queue (a parser ahead of a slow writer holds a few batches,
-        # not the whole run); texts are never refused, so the writer never waits on a parser to submit.
-        self._texts, self._results = context.Queue(), context.Queue(maxsize=AHEAD)
-        self._processes = [
-            context.Process(
+        self._texts = context.Queue()  # never refuses a text: the writer never waits on a parser to submit
+        for n in range(self.workers):
+            # One pipe per parser, its writing end closed here: a parser that dies, even in the middle of a
+            # message, is an end of file, not a read that waits for ever.
+            reader, writer = context.Pipe(duplex=False)
+            _widen(writer)
+            process = context.Process(
                 target=_work,
-                args=(self.nlp, self._texts, self._results, os.getpid()),
+                args=(self.nlp, self._texts, writer, os.getpid()),
                 name=f"ingest-parser-{n}",
                 daemon=True,
             )
-            for n in range(self.workers)
-        ]
-        for process in self._processes:
             process.start()
+            writer.close()
+            self._processes.append(process)
+            self._readers.append(reader)
         held, self._held = self._held, []
         for item in held:
             self.submit(*item)
 
     def _collect(self) -> Iterator[tuple[int, Doc]]:
-        running, received = len(self._processes), 0
-        while running or received < self._sent:
-            try:
-                message = self._results.get(timeout=1.0)
-            except queue.Empty:
-                stopped = [p.exitcode for p in self._processes if p.exitcode not in (None, 0)]
-                if stopped:
-                    raise ParserStopped(f"a parser process stopped with exit code {stopped[0]}") from None
-                if not running:  # every parser said it was done, yet texts are missing
-                    raise ParserStopped(f"{self._sent - received} texts came back from no parser") from None
-                continue
-            if message == _DONE:
-                running -= 1
-            elif message[0] < 0:
-                raise message[1]  # the parse itself failed: as if it had failed in this process
-            else:
-                received += 1
-                index, (words, spaces, attributes) = message
-                yield index, Doc(self.nlp.vocab, words=words, spaces=spaces).from_array(ATTRS, attributes)
+        parsers = dict(zip(self._readers, self._processes, strict=True))
+        received = 0
+        while parsers:
+            for reader in connection.wait(list(parsers), timeout=1.0):
+                try:
+                    message = reader.recv()
+                except EOFError:  # it ended without saying it was done
+                    process = parsers.pop(reader)
+                    process.join(timeout=5)
+                    raise ParserStopped(
+                        f"a parser process stopped with exit code {process.exitcode}"
+                    ) from None
+                if message == _DONE:
+                    del parsers[reader]
+                elif message[0] < 0:
+                    raise message[1]  # the parse itself failed: as if it had failed in this process
+                else:
+                    received += 1
+                    index, (words, spaces, attributes) = message
+                    yield index, Doc(self.nlp.vocab, words=words, spaces=spaces).from_array(ATTRS, attributes)
+        if received < self._sent:
+            raise ParserStopped(f"{self._sent - received} texts came back from no parser")
         self._complete = True
 
 
@@ -152,12 +160,19 @@ def _work(nlp: Language, texts: Any, results: Any, parent: int) -> None:
     _die_with(parent)
     try:
         for index, doc in _parse(nlp, _until_done(texts, parent)):
-            results.put(
+            results.send(
                 (index, ([t.text for t in doc], [bool(t.whitespace_) for t in doc], doc.to_array(ATTRS)))
             )
     except BaseException as error:
-        results.put((-1, _picklable(error)))
-    results.put(_DONE)
+        results.send((-1, _picklable(error)))
+    results.send(_DONE)
+
+
+def _widen(pipe: Any) -> None:
+    """Room for a few batches of parses in the pipe (Linux: 64 kB by default, about two articles), so that a
+    parser goes on while the writer spends longer on one article."""
+    with contextlib.suppress(AttributeError, OSError):
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
 
 
 def _die_with(parent: int) -> None:

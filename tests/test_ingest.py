@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from articles.ingest import Overrides, ingest_sources
 from articles.models import Article, Decision, Outlet, Quote, QuoteKey, Speaker, Statement, VariantLabel
-from articles.sources import read_paths
+from articles.sources import Source, read_paths
 
 pytestmark = pytest.mark.django_db
 CORPUS = Path(__file__).parent / "data" / "corpus"
@@ -176,3 +176,36 @@ def test_export_writes_one_record_per_quote_in_jsonl_and_csv(tmp_path):
     call_command("export_quotes", "--format", "csv", stdout=out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert len(rows) == len(records) and rows[0]["article"] == records[0]["article"]
+
+
+def long_article(seed: int, quotes: int) -> str:
+    """An article of many long quotes in words drawn at random: hundreds of distinct index keys."""
+    import random
+
+    rng = random.Random(seed)
+    syllables = ["bar", "cor", "dun", "fel", "gam", "hol", "kir", "lom", "mav", "nep", "ros", "tul"]
+    vocabulary = [a + b + c for a in syllables for b in syllables for c in "aeiou"]  # 720 made-up words
+    paragraphs = ["Delegates met in Geneva on Monday."]
+    for n in range(quotes):
+        words = " ".join(rng.choice(vocabulary) for _ in range(14))
+        paragraphs.append(f"“The {words} will hold,” Anna Berg said in remark {n}.")
+    return "\n\n".join(paragraphs)
+
+
+def test_an_article_with_hundreds_of_index_keys_is_matched_against_stored_statements():
+    # Over 500 keys: more than SQLite allows terms in one compound SELECT, so the lookup must split them.
+    body = long_article(seed=3, quotes=60)
+    first = Source("wire.txt", body, "Talks in Geneva", outlet="Wire", published=datetime.date(2026, 3, 2))
+    [stored] = ingest_sources(sources=[first])
+    assert stored.status == "created" and stored.quotes == 60
+    keys = QuoteKey.objects.values("key").distinct().count()
+    assert keys > 500
+    # Another outlet's copy of the same story: each quote joins its statement, none makes a new one.
+    rewrite = Source(
+        "rewrite.txt", body.replace("Delegates met", "Envoys met"), "Geneva talks", outlet="Rewrite",
+        published=datetime.date(2026, 3, 2),
+    )  # fmt: skip
+    [again] = ingest_sources(sources=[rewrite])
+    assert again.status == "created" and again.quotes == 60
+    assert Statement.objects.count() == 60
+    assert all(s.rendering_count == 2 and s.outlet_count == 2 for s in Statement.objects.all())
