@@ -256,13 +256,17 @@ def test_a_running_job_cannot_be_rerun():
 
 
 @pytest.fixture
-def database_tasks(settings, monkeypatch):
+def database_tasks(settings):
     """The real django-tasks-db backend instead of the suite's in-process one."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    monkeypatch.setitem(task_backends.__dict__, "settings", settings.TASKS)  # read once, then cached
+    task_backends.__dict__["settings"] = settings.TASKS  # the handler reads TASKS once, then caches it
     task_backends["default"] = DatabaseBackend("default", {})
     yield
+    # Forget all of it: the next test's first task reads TASKS again, restored by then (restoring the cached
+    # value here left the database backend in place for the tests that followed).
     del task_backends["default"]
+    task_backends.__dict__.pop("settings", None)
+    task_backends._settings = None
 
 
 class WorkerKilled(BaseException):
