@@ -253,9 +253,10 @@ class SpeakerCache:
     def check(self) -> None:
         """Forget speakers that no longer exist (merged or deleted by a person since they were cached)."""
         cached = {s.pk for s in self._found.values() if s is not None}
-        if cached and len(
-            alive := set(Speaker.objects.filter(pk__in=cached).values_list("pk", flat=True))
-        ) < len(cached):
+        if not cached:
+            return
+        alive = set(Speaker.objects.filter(pk__in=cached).values_list("pk", flat=True))
+        if alive != cached:
             self._found = {k: s for k, s in self._found.items() if s is None or s.pk in alive}
 
 

@@ -404,20 +404,12 @@ def _judge(a: _Item, b: _Item, occasions: _Occasions) -> _Verdict:
     return _Verdict(ok, text.similarity, strong, "; ".join(reasons))
 
 
-def _embed(items: Sequence[_Item]) -> list[_Item]:
+def _can_embed() -> bool:
     if not USE_EMBEDDING:
-        return list(items)
+        return False
     from articles.nlp import embedding
 
-    if not embedding.available():
-        return list(items)
-    # Marked, not encoded: _vectors() encodes a rendering the first time a pair needs its meaning.
-    return [
-        _Item(item.index, item.rendering, item.words, item.statement, item.quoted, item.vectors, True)
-        if len(item.words) > SHORT
-        else item
-        for item in items
-    ]
+    return embedding.available()
 
 
 _VECTOR_CACHE: dict[str, tuple[tuple[str, ...], Any]] = {}
@@ -490,14 +482,16 @@ def assign_statements(
     *, new: Sequence[Rendering], candidates: Mapping[int, Sequence[Rendering]]
 ) -> list[Assignment]:
     """Decide, for each new rendering, the existing statement it joins or the new group it forms."""
-    new_items = [_Item(i, r, _words(r), None, r.kind != "indirect") for i, r in enumerate(new)]
-    cand_items = [
-        _Item(-1, r, _words(r), sid, r.kind != "indirect")
-        for sid, renderings in candidates.items()
-        for r in renderings
-    ]
-    embedded = _embed([*new_items, *cand_items])
-    new_items, cand_items = embedded[: len(new_items)], embedded[len(new_items) :]
+    can_embed = _can_embed()
+
+    def make_item(index: int, rendering: Rendering, statement: int | None) -> _Item:
+        words = _words(rendering)
+        # Marked, not encoded: _vectors() encodes a rendering the first time a pair needs its meaning.
+        embed = can_embed and len(words) > SHORT
+        return _Item(index, rendering, words, statement, rendering.kind != "indirect", embed=embed)
+
+    new_items = [make_item(i, r, None) for i, r in enumerate(new)]
+    cand_items = [make_item(-1, r, sid) for sid, renderings in candidates.items() for r in renderings]
 
     # Pass 1: dates from the candidates alone, then strong matches tie articles to occasions.
     occasions = _Occasions()
