@@ -192,6 +192,9 @@ class Quote(models.Model):
     end = models.PositiveIntegerField()
     kind = models.CharField(max_length=16, choices=QuoteKind.choices)
     speaker_as_written = models.CharField(max_length=300, blank=True, help_text="e.g. 'a Chinese official'.")
+    speaker_description = models.CharField(
+        max_length=300, blank=True, help_text="The role the article gives the speaker, e.g. 'a Chinese official'."
+    )
     cue = models.CharField(max_length=100, blank=True, help_text="e.g. 'said', 'insisted'.")
     relay = models.CharField(max_length=300, blank=True, help_text="e.g. 'TASS' in 'according to TASS'.")
     sentence = models.TextField(blank=True, help_text="The sentence around the quote.")
@@ -217,6 +220,11 @@ class Quote(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    @property
+    def attributed_to(self) -> str | None:
+        """Who said it: the speaker's name, else the description of a speaker the article does not name."""
+        return self.speaker.name if self.speaker else (self.speaker_description or None)
 
 
 class QuoteKey(models.Model):

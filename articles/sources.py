@@ -80,12 +80,8 @@ def read_pasted(text: str, *, name: str = "pasted text") -> Iterator[Source | So
     elif _looks_like_html(text):
         yield _from_html(name, text, warnings=())
     else:
-        # Pasted text may or may not start with its headline: only a line shaped like one is taken as it.
-        first, _, rest = text.strip().partition("\n")
-        if rest.strip() and _is_headline(first):
-            yield Source(source_name=name, text=rest.strip("\n"), title=first.strip())
-        else:
-            yield Source(source_name=name, text=text.strip("\n"), title=None)
+        title, body = _split_headline(text)
+        yield Source(source_name=name, text=body, title=title)
 
 
 # --- files and archives -----------------------------------------------------------------------------------
@@ -285,9 +281,22 @@ def _decode(data: bytes, *, html: bool) -> tuple[str, tuple[str, ...]]:
 # --- formats ----------------------------------------------------------------------------------------------
 
 
+def _split_headline(text: str) -> tuple[str | None, str]:
+    """Text that may or may not start with its headline: only a first line shaped like one is taken as it."""
+    first, _, rest = text.strip().partition("\n")
+    if rest.strip() and _is_headline(first):
+        return first.strip(), rest.strip("\n")
+    return None, text.strip("\n")
+
+
 def _is_headline(line: str) -> bool:
-    line = line.strip()
-    return 0 < len(line.split()) <= 25 and not re.search(r"[.;:]['\"’”)]*$", line)
+    """A short line that does not end as a sentence, or one in title case ("Senator Warns Banks on Fees.")."""
+    words = line.split()
+    if not 0 < len(words) <= 25:
+        return False
+    long_words = [w for w in words if len(w.strip("‘’'\"“”:,.")) > 3]
+    title_case = len(long_words) >= 3 and sum(w.lstrip("‘’'\"“”")[:1].isupper() for w in long_words) >= 0.8 * len(long_words)
+    return title_case or not re.search(r"[.;:]['\"’”)]*$", line.strip())
 
 
 def _from_txt(name: str, text: str, warnings: tuple[str, ...]) -> Source | SourceError:
@@ -335,10 +344,13 @@ def _from_object(
                 f"invalid 'published' date {obj['published']!r} (expected YYYY-MM-DD or an ISO datetime)",
                 line=line,
             )
+    title, text = (fields["title"], _normalise(text).strip("\n"))
+    if title is None:
+        title, text = _split_headline(text)
     return Source(
         source_name=name,
-        text=_normalise(text).strip("\n"),
-        title=fields["title"],
+        text=text,
+        title=title,
         outlet=fields["outlet"],
         url=fields["url"],
         published=published,

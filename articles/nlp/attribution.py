@@ -45,6 +45,10 @@ from articles.nlp.vocabulary import (
 )
 
 
+# A quotation with no cue of its own keeps the previous quotation's speaker this many paragraphs on.
+FLOOR_PARAGRAPHS = 3
+
+
 @dataclass(frozen=True)
 class ExtractedQuote:
     start: int  # char offsets of the quoted words in doc.text, without the quotation marks
@@ -112,7 +116,7 @@ def extract_quotes(doc: Doc, *, title_end: int) -> list[ExtractedQuote]:
         return []
     text = doc.text  # Doc.text joins every token: build it once
     starts = doc.to_array("IDX").tolist()
-    cast = read_cast(doc)
+    cast = read_cast(doc, body_start=title_end)
     spans = find_quote_spans(text=text)
     reader = _Reader(doc=doc, text=text, starts=starts, cast=cast, spans=spans, title_end=title_end)
     results = reader.read_body()
@@ -304,10 +308,18 @@ class _Reader:
             return after
         if relayed_by:
             return _Cue(referent=_Referent(name=None, as_written=""), cue=relayed_by, relay=relay)
-        # 5. Carried on: the previous quote of the paragraph, or of the paragraph before, keeps speaking.
-        if previous is not None and self._whole_sentence(first=first, last=last, sent=sent):
+        if not self._whole_sentence(first=first, last=last, sent=sent):
+            return None
+        # 5. A stand-alone quotation: the person the sentence before it is about holds the floor
+        # ("Tedros warned that the virus stays. ¶ “It is still killing.”").
+        if sent.start > 0 and not self.quoted[sent.start - 1]:
+            introduced = self._previous_subject(position=span.start - 1, same_paragraph=False)
+            if introduced is not None and introduced.kind == "person":
+                return _Cue(referent=introduced, cue="", relay=relay, explicit=False)
+        # 6. Carried on: the previous quote of the paragraph, or of the paragraph before, keeps speaking.
+        if previous is not None:
             gap = self.paragraph_of(span.start) - self.paragraph_of(previous[0].start)
-            if gap <= 1:
+            if gap <= FLOOR_PARAGRAPHS:
                 return _Cue(referent=previous[1], cue="", relay=relay, explicit=gap == 0)
         return None
 
@@ -427,14 +439,14 @@ class _Reader:
         as_written = strip_det(phrase, keep_the=True)
         if is_media(phrase):
             return _Referent(name=None, as_written=as_written, kind="media")
-        name_tokens, title_tokens = split_name(phrase)
+        name_tokens, title_tokens = split_name(phrase, self.cast.name_words)
         description = describe(subject=subject, phrase=phrase, name_tokens=name_tokens)
         named_appos = [
             c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > subject.i
         ]
-        if named_appos and (not name_tokens or looks_institutional(name_tokens, title_tokens)):
+        if named_appos and (not name_tokens or looks_institutional(name_tokens, title_tokens, self.cast.name_words)):
             # "U.S. Ambassador to NATO Julianne Smith": the title is the head, the name its appositive
-            name_tokens, _ = split_name(_phrase(named_appos[0]))
+            name_tokens, _ = split_name(_phrase(named_appos[0]), self.cast.name_words)
             description = strip_det(phrase)
             title_tokens = phrase
             as_written = join_tokens([*phrase, *_phrase(named_appos[0])])
@@ -446,7 +458,7 @@ class _Reader:
             name_tokens = []  # "Neighbours described …": a capitalised first word, not a name
         if name_tokens:
             name = join_tokens(name_tokens)
-            if looks_institutional(name_tokens, title_tokens) and not self.cast.full_name(name=name):
+            if looks_institutional(name_tokens, title_tokens, self.cast.name_words) and not self.cast.full_name(name=name):
                 return _Referent(name=strip_det(phrase, keep_the=True), as_written=as_written,
                                  kind="institution")  # fmt: skip
             full = self.cast.full_name(name=name) or name
@@ -569,7 +581,7 @@ class _Reader:
             if subject is None:
                 continue
             phrase = _phrase(subject)
-            name_tokens, _ = split_name(phrase)
+            name_tokens, _ = split_name(phrase, self.cast.name_words)
             name = self.cast.full_name(name=join_tokens(name_tokens)) if name_tokens else None
             if name is None and subject.pos_ != "PRON":
                 words = [w for w in content_words(strip_det(phrase)) if w.isalpha() or "." in w]
@@ -584,7 +596,7 @@ class _Reader:
         lead = self.text[: span.start].split(":")
         if len(lead) > 1 and 0 < len(lead[0].split()) <= 4 and lead[0][:1].isupper():
             written = " ".join(lead[0].split())
-            name = self.cast.full_name(name=written) or self._fullest_mention(written)
+            name = self._known_name_in(written) or self._fullest_mention(written)
             introduced = self.cast.people.get(name)
             desc = introduced.descriptions[0] if introduced and introduced.descriptions else ""
             return _Referent(name=name, as_written=written, description=desc, kind="person"), ":"
@@ -603,6 +615,16 @@ class _Reader:
             return _Referent(name=q.speaker, as_written="", description=q.speaker_description,
                              kind="person"), ""  # fmt: skip
         return None, ""
+
+    def _known_name_in(self, words: str) -> str | None:
+        """The body's person named by the longest run of these headline words ("Albanese Claims Victory")."""
+        parts = words.split()
+        for size in range(len(parts), 0, -1):
+            for i in range(len(parts) - size + 1):
+                name = self.cast.full_name(name=" ".join(parts[i : i + size]))
+                if name is not None:
+                    return name
+        return None
 
     def _fullest_mention(self, name: str) -> str:
         """ "Starmer" -> "Keir Starmer" as the body writes it, when the model missed the name as a person."""

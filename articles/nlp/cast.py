@@ -43,6 +43,7 @@ class Cast:
     """People an article names, with their titles, keyed by full name (mutable while reading)."""
 
     people: dict[str, Person] = field(default_factory=dict)
+    name_words: frozenset[str] = frozenset()  # capitalised words of the article's person entities
 
     def add(self, *, name: str, description: str, position: int, gender: str = "") -> None:
         person = self.people.setdefault(name, Person(name=name))
@@ -89,8 +90,11 @@ def content_words(text: str) -> list[str]:
             {"the", "a", "an", "of", "for", "'s", "’s", "former", "then"}]  # fmt: skip
 
 
-def split_name(phrase: list[Token]) -> tuple[list[Token], list[Token]]:
-    """Split "Chinese Foreign Minister Wang Yi" into name ["Wang", "Yi"] and the rest of the phrase."""
+def split_name(phrase: list[Token], name_words: frozenset[str] = frozenset()) -> tuple[list[Token], list[Token]]:
+    """Split "Chinese Foreign Minister Wang Yi" into name ["Wang", "Yi"] and the rest of the phrase.
+
+    ``name_words`` are words the article uses in a person's name: they stay names where the model tags them
+    as a nationality or place ("Albanese said" after "Anthony Albanese")."""
     # the name is the last run of capitalised proper nouns before any "of …" tail
     core = list(phrase)
     for i, t in enumerate(core):
@@ -106,10 +110,12 @@ def split_name(phrase: list[Token]) -> tuple[list[Token], list[Token]]:
         if name and token.lower_ in NAME_PARTICLES:
             name.insert(0, token)  # "von der Leyen", "bin Salman"
             continue
-        proper = token.pos_ == "PROPN" or token.ent_type_ == "PERSON"
+        known = token.text in name_words and token.text[:1].isupper()
+        proper = token.pos_ == "PROPN" or token.ent_type_ == "PERSON" or known
         places = ("GPE", "LOC", "NORP", "FAC")
         if (
-            name
+            not known
+            and name
             and token.ent_type_ in (*places, "ORG")
             and (
                 any(t.ent_type_ == "PERSON" for t in name)
@@ -117,7 +123,7 @@ def split_name(phrase: list[Token]) -> tuple[list[Token], list[Token]]:
             )
         ):
             break  # "In Moscow Wang": a place glued to a name is not part of it
-        if proper and text[:1].isupper() and text.lower() not in TITLE_WORDS and token.ent_type_ != "NORP":
+        if proper and text[:1].isupper() and text.lower() not in TITLE_WORDS and (token.ent_type_ != "NORP" or known):
             name.insert(0, token)
             if len(name) >= 5:
                 break
@@ -194,8 +200,8 @@ def is_media(tokens: list[Token]) -> bool:
                                                        "broadcaster", "reporters", "journalists", "media"))  # fmt: skip
 
 
-def looks_institutional(name: list[Token], rest: list[Token]) -> bool:
-    if any(t.ent_type_ == "PERSON" for t in name):
+def looks_institutional(name: list[Token], rest: list[Token], name_words: frozenset[str] = frozenset()) -> bool:
+    if any(t.ent_type_ == "PERSON" or t.text in name_words for t in name):
         return False
     if any(t.lower_ in INSTITUTION_NOUNS for t in name):
         return True
@@ -204,13 +210,16 @@ def looks_institutional(name: list[Token], rest: list[Token]) -> bool:
     return any(t.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "LOC") for t in name)
 
 
-def read_cast(doc: Doc) -> Cast:
+def read_cast(doc: Doc, *, body_start: int = 0) -> Cast:
     """Everyone the article names as a person: PERSON entities and capitalised names after a title.
+
+    Names come from the body (from char ``body_start``): in a title-case headline every word is capitalised,
+    so "Senator Okafor Warns Banks" would give a person "Okafor Warns Banks".
 
     Works on runs of capitalised proper nouns rather than on the parse, which often breaks long
     title-plus-name chains ("Russian Security Council Secretary Nikolai Patrushev") in odd places.
     """
-    cast = Cast()
+    cast = Cast(name_words=person_words(doc, body_start=body_start))
     runs: list[list[Token]] = []
     run: list[Token] = []
     person_label = doc.vocab.strings["PERSON"]
@@ -243,6 +252,8 @@ def read_cast(doc: Doc) -> Cast:
     if run:
         runs.append(run)
     for run in runs:
+        if run[0].idx < body_start:
+            continue
         before = doc[run[0].i - 1].lower_ if run[0].i else ""
         if not (
             before in PERSON_NOUNS
@@ -250,7 +261,7 @@ def read_cast(doc: Doc) -> Cast:
             or any(t.ent_type == person_label or t.lower_ in TITLE_WORDS for t in run)
         ):
             continue  # neither a person entity nor a title: no need to look closer
-        name, rest = split_name(run)
+        name, rest = split_name(run, cast.name_words)
         if not name:
             continue
         left = left_modifiers(run[0])
@@ -271,6 +282,18 @@ def read_cast(doc: Doc) -> Cast:
         gender = "f" if lowered & FEMALE_WORDS else "m" if lowered & MALE_WORDS else ""
         cast.add(name=join_tokens(name), description=description, position=head.idx, gender=gender)
     return cast
+
+
+def person_words(doc: Doc, *, body_start: int = 0) -> frozenset[str]:
+    """Capitalised words of the person entities of two words or more: "Anthony Albanese" vouches for
+    "Albanese" elsewhere in the article. One-word entities are left out, as the model tags too many."""
+    return frozenset(
+        t.text
+        for ent in doc.ents
+        if ent.label_ == "PERSON" and len(ent) >= 2 and ent.start_char >= body_start
+        for t in ent
+        if t.text[:1].isupper() and t.lower_ not in TITLE_WORDS and len(t.text) > 1
+    )
 
 
 def left_modifiers(first: Token) -> list[Token]:

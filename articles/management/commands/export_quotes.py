@@ -29,7 +29,7 @@ def quote_records():
             "start": quote.start,
             "end": quote.end,
             "kind": quote.kind,
-            "speaker": quote.speaker.name if quote.speaker else None,
+            "speaker": quote.attributed_to,
             "speaker_as_written": quote.speaker_as_written,
             "speaker_decided_by": quote.speaker_decided_by,
             "cue": quote.cue,
