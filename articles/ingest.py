@@ -330,7 +330,7 @@ def _new_quotes(
             end=found.end,
             kind=found.kind,
             speaker_as_written=found.speaker_as_written[:300],
-            speaker_description=found.speaker_description[:300],
+            speaker_in_article=(found.speaker or found.speaker_description)[:300],
             cue=found.cue[:100],
             relay=found.relay[:300],
             sentence=found.sentence,

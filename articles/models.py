@@ -192,8 +192,10 @@ class Quote(models.Model):
     end = models.PositiveIntegerField()
     kind = models.CharField(max_length=16, choices=QuoteKind.choices)
     speaker_as_written = models.CharField(max_length=300, blank=True, help_text="e.g. 'a Chinese official'.")
-    speaker_description = models.CharField(
-        max_length=300, blank=True, help_text="The role the article gives the speaker, e.g. 'a Chinese official'."
+    speaker_in_article = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Who spoke as the article names them at their fullest: 'Hillary Clinton', 'a Chinese official'.",
     )
     cue = models.CharField(max_length=100, blank=True, help_text="e.g. 'said', 'insisted'.")
     relay = models.CharField(max_length=300, blank=True, help_text="e.g. 'TASS' in 'according to TASS'.")
@@ -223,8 +225,9 @@ class Quote(models.Model):
 
     @property
     def attributed_to(self) -> str | None:
-        """Who said it: the speaker's name, else the description of a speaker the article does not name."""
-        return self.speaker.name if self.speaker else (self.speaker_description or None)
+        """Who said it: the speaker, else the article's own name or description of them ("a Chinese official",
+        or "Clinton" where two people of that name are known)."""
+        return self.speaker.name if self.speaker else (self.speaker_in_article or None)
 
 
 class QuoteKey(models.Model):

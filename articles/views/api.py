@@ -36,7 +36,7 @@ def rendering_json(quote: Quote) -> dict:
         "end": quote.end,
         "speaker": quote.speaker.name if quote.speaker else None,
         "speaker_as_written": quote.speaker_as_written,
-        "speaker_description": quote.speaker_description,
+        "speaker_in_article": quote.speaker_in_article,
         "speaker_decided_by": quote.speaker_decided_by,
         "cue": quote.cue,
         "relay": quote.relay,

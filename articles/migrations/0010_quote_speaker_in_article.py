@@ -1,4 +1,4 @@
-"""Quote.speaker_description: the role an article gives a speaker, also one it does not name.
+"""Quote.speaker_in_article: who spoke as the article names or describes them, whoever the speaker turns out to be.
 
 SQLite adds a NOT NULL column by rebuilding the table, and a trigger of migration 0002 that names the quote
 table would stop the rebuild: the SQLite triggers are dropped around it and made again.
@@ -22,10 +22,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="quote",
-            name="speaker_description",
+            name="speaker_in_article",
             field=models.CharField(
                 blank=True,
-                help_text="The role the article gives the speaker, e.g. 'a Chinese official'.",
+                help_text="Who spoke as the article names them at their fullest: 'Hillary Clinton', 'a Chinese official'.",
                 max_length=300,
             ),
         ),
