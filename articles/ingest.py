@@ -268,13 +268,16 @@ def _speaker(*, name: str, description: str, kind: str | None) -> tuple[Speaker 
     alias = SpeakerAlias.objects.filter(name__iexact=name).select_related("speaker").first()
     if alias is not None:  # a name already recorded (by a person or earlier evidence) as this speaker's
         return alias.speaker, False
-    keys = speaker_lookup_keys(name)
-    # Full names and aliases match exactly; single-word keys (surname, given name) match a word of the name.
+    # Candidates: speakers with a name part in common (a word of their name or an alias).
     query = Q(pk__in=[])
-    for key in keys:
-        query |= Q(name__iexact=key) | Q(aliases__name__iexact=key)
-        if " " not in key:
-            query |= Q(name__istartswith=f"{key} ") | Q(name__iendswith=f" {key}")
+    for part in speaker_lookup_keys(name):
+        for field in ("name", "aliases__name"):
+            query |= (
+                Q(**{f"{field}__iexact": part})
+                | Q(**{f"{field}__istartswith": f"{part} "})
+                | Q(**{f"{field}__iendswith": f" {part}"})
+                | Q(**{f"{field}__icontains": f" {part} "})
+            )
     candidates = Speaker.objects.filter(query).prefetch_related("aliases").distinct()[:50]
     known = [
         KnownSpeaker(

@@ -209,3 +209,28 @@ def test_an_article_with_hundreds_of_index_keys_is_matched_against_stored_statem
     assert again.status == "created" and again.quotes == 60
     assert Statement.objects.count() == 60
     assert all(s.rendering_count == 2 and s.outlet_count == 2 for s in Statement.objects.all())
+
+
+def ingest_texts(*texts: str) -> None:
+    sources = [Source(source_name=f"text_{i}.txt", text=text, title=None) for i, text in enumerate(texts)]
+    for outcome in ingest_sources(sources=sources, overrides=Overrides()):
+        assert outcome.status == "created", outcome
+
+
+def test_one_person_spelled_two_ways_in_two_articles_is_one_speaker():
+    ingest_texts(
+        "“We will rebuild the harbour wall before the storms,” said Adaeze Chioma Okafor, the port director.",
+        "“The levy pays for the pumps, not for the offices,” said Adaeze Okafor, who runs the port.",
+        "“The wall was always going to cost more than promised,” said Róbert Lindqvist, a council engineer.",
+        "“Nobody asked the fishermen about the wall,” said Robert Lindqvist on Tuesday.",
+    )
+    speakers = sorted(Speaker.objects.values_list("name", flat=True))
+    assert speakers == ["Adaeze Chioma Okafor", "Róbert Lindqvist"]
+
+
+def test_a_speaker_the_article_only_describes_is_exported_by_that_description(tmp_path):
+    ingest_texts("“The pumps failed twice this winter,” a harbour official said on Monday.")
+    call_command("export_quotes", "--output", str(tmp_path / "q.jsonl"))
+    (record,) = [json.loads(line) for line in (tmp_path / "q.jsonl").read_text().splitlines()]
+    assert Quote.objects.get().speaker is None
+    assert record["speaker"] == "a harbour official"

@@ -53,6 +53,20 @@ class Cast:
         person.mentions.append(position)
         person.gender = person.gender or gender
 
+    def merge_short_forms(self) -> None:
+        """ "Mr Albanese" and "Will" are the "Anthony Albanese" and "Will Smith" the article names in full, when
+        exactly one longer name contains them; the short form's mentions and titles go to that person."""
+        for short in sorted(self.people, key=lambda n: len(n.split())):
+            words = short.split()
+            longer = [p for p in self.people if len(p.split()) > len(words) and contains_run(p.split(), words)]
+            if len(longer) != 1:
+                continue
+            person, gone = self.people[longer[0]], self.people.pop(short)
+            person.descriptions += [d for d in gone.descriptions if d not in person.descriptions]
+            person.mentions = sorted(person.mentions + gone.mentions)
+            person.last_seen = max(person.last_seen, gone.last_seen)
+            person.gender = person.gender or gone.gender
+
     def full_name(self, *, name: str) -> str | None:
         """Longest known name that "Wang" or "Yi" or "Wang Yi" is a part of."""
         if name in self.people:
@@ -281,6 +295,7 @@ def read_cast(doc: Doc, *, body_start: int = 0) -> Cast:
         lowered = {t.lower_ for t in titles} | {c.lower_ for c in head.children}
         gender = "f" if lowered & FEMALE_WORDS else "m" if lowered & MALE_WORDS else ""
         cast.add(name=join_tokens(name), description=description, position=head.idx, gender=gender)
+    cast.merge_short_forms()
     return cast
 
 

@@ -8,11 +8,13 @@ two different people ("Hunter Biden" is not "Joe Biden").
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nicknames import NickNamer
 from rapidfuzz.distance import Levenshtein
 
 
@@ -102,17 +104,43 @@ def _name_parts(name: str) -> tuple[str, ...]:
 
 
 def speaker_lookup_keys(name: str) -> list[str]:
-    """Keys to fetch candidate speakers: the folded full name and each name part of 2+ letters.
+    """Words to fetch candidate speakers by: each folded name part of 2+ letters.
 
     Name parts rather than "the surname" because name order differs (Wang Yi: surname first), and a
     translated variant keeps at least one part intact.
     """
-    parts = _name_parts(name)
-    if not parts:
-        return []
-    keys = [f"name:{' '.join(parts)}"]
-    keys.extend(f"part:{p}" for p in dict.fromkeys(parts) if len(p) >= 2)
-    return keys
+    return [p for p in dict.fromkeys(_name_parts(name)) if len(p) >= 2]
+
+
+@functools.cache
+def _nicknames() -> NickNamer:
+    return NickNamer()
+
+
+def _same_given_name(a: str, b: str) -> bool:
+    """Dave and David, Bill and William, Dmitri and Dmitry, or an initial ("J.") for either."""
+    if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+        return True
+    if min(len(a), len(b)) >= 4 and Levenshtein.distance(a, b) <= 1:
+        return True
+    names = _nicknames()
+    return b in names.nicknames_of(a) or a in names.nicknames_of(b)
+
+
+def _same_person_name(a: tuple[str, ...], b: tuple[str, ...]) -> str | None:
+    """How two full names of one person differ, when the surname is the same and the given name agrees
+    ("Tedros Ghebreyesus" / "Tedros Adhanom Ghebreyesus", "Dave" / "David Calhoun"), or None."""
+    if min(len(a), len(b)) < 2 or a[-1] != b[-1] or not _same_given_name(a[0], b[0]):
+        return None
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    middle = list(long[1:-1])
+    for part in short[1:-1]:  # every middle part of the shorter name is in the longer, in order
+        while middle and not _same_given_name(part, middle[0]):
+            middle.pop(0)
+        if not middle:
+            return None
+        middle.pop(0)
+    return "same surname and given name" + (", a middle name left out" if len(a) != len(b) else "")
 
 
 def _role(description: str) -> frozenset[str]:
@@ -180,6 +208,12 @@ def resolve_speaker(*, name: str, description: str, known: Sequence[KnownSpeaker
         return None
     for speaker in known:
         for known_name in (speaker.name, *speaker.aliases):
+            same = _same_person_name(parts, _name_parts(known_name))
+            if same is not None:
+                rank = Levenshtein.distance(canonical_input, " ".join(_name_parts(known_name)))
+                if best is None or rank < best[0]:
+                    best = (rank, SpeakerMatch(speaker.id, True, same))
+                continue
             how = _variant(parts, _name_parts(known_name))
             if how is None:
                 continue

@@ -32,7 +32,7 @@ TITLE_WORDS = {
     for w in (
         "President Vice Prime Minister Foreign Secretary Deputy Chancellor Senator Sen. Rep. Representative "
         "Gov. Governor Mayor Ambassador General Gen. Lt. Col. Colonel Admiral Adm. Spokesman Spokeswoman "
-        "Spokesperson Director Chairman Chairwoman Chair CEO Chief Judge Justice Dr. Mr. Mrs. Ms. Miss Prof. "
+        "Spokesperson Director Chairman Chairwoman Chair CEO Chief Judge Justice Dr. Mr. Mrs. Ms. Dr Mr Mrs Ms Miss Prof. "
         "Professor Coach Captain King Queen Prince Princess Pope Leader Speaker Attorney Commissioner Officer "
         "Minister-Counsellor Press State Defense Defence Interior Finance Security Council Commerce Treasury "
         "Trade Health Justice Homeland Economy Energy Labor Labour Agriculture Education Transportation "
@@ -108,9 +108,9 @@ WORK_NOUNS = {
     "episode", "opera", "musical", "term", "word", "phrase", "slogan", "hashtag", "label", "nickname", "title",
     "campaign", "program", "programme", "operation", "project", "initiative", "plan", "doctrine", "policy",
 }  # fmt: skip
-FEMALE_WORDS = {"she", "her", "mrs.", "ms.", "miss", "spokeswoman", "chairwoman", "congresswoman", "woman",
+FEMALE_WORDS = {"she", "her", "mrs.", "ms.", "mrs", "ms", "miss", "spokeswoman", "chairwoman", "congresswoman", "woman",
                 "queen", "princess", "mother", "wife", "actress", "madam", "lady", "dame", "businesswoman"}  # fmt: skip
-MALE_WORDS = {"he", "him", "his", "mr.", "spokesman", "chairman", "congressman", "man", "king", "prince",
+MALE_WORDS = {"he", "him", "his", "mr.", "mr", "spokesman", "chairman", "congressman", "man", "king", "prince",
               "father", "husband", "actor", "sir", "lord", "businessman"}  # fmt: skip
 SPEECH_SET = set(SPEECH_LEMMAS)
 PERSONISH_IDS = numpy.array(
