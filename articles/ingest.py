@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from articles.models import (
     Article,
+    AuditEvent,
     Decision,
     Outlet,
     Quote,
@@ -458,7 +459,32 @@ def _assign(*, article: Article, quotes: list[Quote]) -> set[int]:
         else:
             quote.statement = created[assignment.group]
     quotes[:] = [q for q, _ in kept]
-    return {q.statement_id for q in quotes}
+    merged = _merge_passages({(a.statement, part) for _, a in kept for part in a.merges if a.statement})
+    for quote in quotes:
+        quote.statement_id = merged.get(quote.statement_id, quote.statement_id)
+    return {q.statement_id for q in quotes} | set(merged)
+
+
+def _merge_passages(pairs: set[tuple[int, int]]) -> dict[int, int]:
+    """Statements found to be parts of one quoted passage become one (the parts' renderings move to the
+    passage's statement), unless a person has decided anything about a part. Returns where each statement
+    merged away went; the statement refresh deletes them."""
+    into: dict[int, int] = {}
+    for target, part in sorted(pairs):
+        if part not in into and part != target:
+            into[part] = into.get(target, target)
+    decided = set(
+        Quote.objects.filter(statement__in=into, statement_decided_by=Decision.MANUAL).values_list(
+            "statement_id", flat=True
+        )
+    ) | set(AuditEvent.objects.filter(statement__in=into).values_list("statement_id", flat=True))
+    moved: dict[int, int] = {}
+    for part, target in into.items():
+        if part in decided or target in moved:
+            continue
+        Quote.objects.filter(statement=part).update(statement=target)
+        moved[part] = target
+    return moved
 
 
 STATEMENT_FIGURES = [

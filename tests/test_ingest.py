@@ -211,8 +211,11 @@ def test_an_article_with_hundreds_of_index_keys_is_matched_against_stored_statem
     assert all(s.rendering_count == 2 and s.outlet_count == 2 for s in Statement.objects.all())
 
 
-def ingest_texts(*texts: str) -> None:
-    sources = [Source(source_name=f"text_{i}.txt", text=text, title=None) for i, text in enumerate(texts)]
+def ingest_texts(*texts: str, published: datetime.date | None = None) -> None:
+    sources = [
+        Source(source_name=f"text_{i}.txt", text=text, title=None, published=published)
+        for i, text in enumerate(texts)
+    ]
     for outcome in ingest_sources(sources=sources, overrides=Overrides()):
         assert outcome.status == "created", outcome
 
@@ -234,3 +237,30 @@ def test_a_speaker_the_article_only_describes_is_exported_by_that_description(tm
     (record,) = [json.loads(line) for line in (tmp_path / "q.jsonl").read_text().splitlines()]
     assert Quote.objects.get().speaker is None
     assert record["speaker"] == "a harbour official"
+
+
+def test_a_passage_quoted_whole_joins_the_statements_of_its_sentences():
+    first = "The harbour wall will be finished before the winter storms arrive in November."
+    second = "We have hired two more crews from the northern yards to make sure of it."
+    ingest_texts(
+        f"“{first}” said Adaeze Okafor, the port director, on Monday.",
+        f"“{second}” said Adaeze Okafor, the port director.",
+        f"Adaeze Okafor, the port director, was confident. “{first} {second}” she said.",
+        "Adaeze Okafor, the port director, promised the wall would be done “before the winter storms”.",
+        published=datetime.date(2026, 3, 2),
+    )
+    assert Statement.objects.count() == 1
+    assert Quote.objects.filter(statement__isnull=False).count() == 4
+
+
+def test_a_passage_leaves_apart_a_statement_a_person_has_decided_about():
+    first = "The harbour wall will be finished before the winter storms arrive in November."
+    second = "We have hired two more crews from the northern yards to make sure of it."
+    day = datetime.date(2026, 3, 2)
+    ingest_texts(f"“{first}” said Adaeze Okafor.", f"“{second}” said Adaeze Okafor.", published=day)
+    Quote.objects.filter(text=second).update(statement_decided_by=Decision.MANUAL)
+    sources = [Source(source_name="passage.txt", text=f"“{first} {second}” said Adaeze Okafor.", title=None,
+                      published=day)]  # fmt: skip
+    list(ingest_sources(sources=sources, overrides=Overrides()))
+    assert Statement.objects.count() == 2
+    assert Quote.objects.get(text=second).statement != Quote.objects.get(text=first).statement

@@ -43,6 +43,9 @@ class Assignment:
     keep: bool  # False only for an indirect rendering that matches no quoted rendering
     score: float
     reason: str
+    # Stored statements this rendering shows to be parts of the one it joins: it quotes, as one span, the
+    # sentences that other outlets quoted apart ("A. B." after "A." and "B."), so they are one passage.
+    merges: tuple[int, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -560,10 +563,13 @@ def assign_statements(
     for i in order:
         item = new_items[i]
         best: tuple[float, str, int | None, int | None] | None = None  # score, reason, statement, group
+        parts: list[int] = []  # statements whose fullest rendering this one contains
         for sid, quoted in cand_members.items():
             fit = _fit(item, quoted, verdict)
             if fit and (best is None or fit[0] > best[0]):
                 best = (fit[0], fit[1], sid, None)
+            if fit and _contains_passage(item, quoted[1]):
+                parts.append(sid)
         for gid, members in groups.items():
             fit = _fit(item, _quoted(members), verdict)
             if fit and (best is None or fit[0] > best[0]):
@@ -585,8 +591,20 @@ def assign_statements(
         else:
             gid = found_group
         groups[gid].append(item)
-        result[i] = Assignment(joined, gid, True, round(score, 3), reason)
+        merges = tuple(sid for sid in parts if joined is not None and sid != joined)
+        result[i] = Assignment(joined, gid, True, round(score, 3), reason, merges)
     return [result[i] for i in range(len(new_items))]
+
+
+def _contains_passage(item: _Item, reference: _Item | None) -> bool:
+    """Whether a statement's fullest rendering is a long part of this longer rendering, word for word."""
+    if reference is None or not item.quoted or len(reference.words) <= SHORT:
+        return False
+    if len(item.words) < len(reference.words) + STRONG_WORDS:
+        return False  # not longer by a clause at least: the same sentence, not a passage around it
+    return _contains(item.words, reference.words) or (
+        LCSseq.similarity(list(reference.words), list(item.words)) >= STRONG * len(reference.words)
+    )
 
 
 def _quoted(members: Sequence[_Item]) -> tuple[list[_Item], _Item | None]:
@@ -615,7 +633,8 @@ def _fit(
     if not matched:
         return None
     longs = [(m, v) for m, v in verdicts if len(m.words) > SHORT and m is not reference]
-    if longs and sum(v.ok for _, v in longs) * 2 < len(longs):
+    part_of_reference = len(item.words) <= SHORT and ref_verdict.ok  # a fragment of a passage
+    if longs and not part_of_reference and sum(v.ok for _, v in longs) * 2 < len(longs):
         return None
     best_member, best = max(matched, key=lambda mv: mv[1].score)
     return best.score, best.reason
