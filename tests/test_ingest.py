@@ -253,14 +253,16 @@ def test_a_passage_quoted_whole_joins_the_statements_of_its_sentences():
     assert Quote.objects.filter(statement__isnull=False).count() == 4
 
 
-def test_a_passage_leaves_apart_a_statement_a_person_has_decided_about():
+def test_a_passage_never_moves_a_rendering_a_person_has_filed():
     first = "The harbour wall will be finished before the winter storms arrive in November."
     second = "We have hired two more crews from the northern yards to make sure of it."
     day = datetime.date(2026, 3, 2)
     ingest_texts(f"“{first}” said Adaeze Okafor.", f"“{second}” said Adaeze Okafor.", published=day)
-    Quote.objects.filter(text=second).update(statement_decided_by=Decision.MANUAL)
+    for filed in (first, second):
+        Quote.objects.filter(text=filed).update(statement_decided_by=Decision.MANUAL)
+    before = {q.text: q.statement_id for q in Quote.objects.all()}
     sources = [Source(source_name="passage.txt", text=f"“{first} {second}” said Adaeze Okafor.", title=None,
                       published=day)]  # fmt: skip
     list(ingest_sources(sources=sources, overrides=Overrides()))
+    assert {q.text: q.statement_id for q in Quote.objects.filter(text__in=before)} == before
     assert Statement.objects.count() == 2
-    assert Quote.objects.get(text=second).statement != Quote.objects.get(text=first).statement
