@@ -25,6 +25,7 @@ ALL_MARKS = "\"'“”„‟‘’‚‛«»‹›"
 ELISIONS = ("em ", "til ", "cause ", "tis ", "twas ", "n ", "n’", "n'", "bout ", "round ")
 OPENING_CONTEXT = " \t\n([{—–-/“‘\"'«„"
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+UNMARKED_PARAGRAPHS = 6  # a quote left open may run on through this many paragraphs without marks
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,18 @@ def find_quote_spans(*, text: str) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     paragraphs = paragraph_bounds(text=text)
     carried = False  # the previous paragraph left a quote open and this one opens with a mark
+    unmarked_until = -1  # paragraphs up to this one carry on a quote without opening marks (the last closes it)
     for number, (start, end) in enumerate(paragraphs):
+        closer = _orphan_closer(text=text, start=start, end=end)
+        if number <= unmarked_until or closer is not None:
+            # Carried on without an opening mark (one pair of marks around several paragraphs), or a quote
+            # whose opening mark was lost: it runs from the paragraph's start to its closing mark.
+            stop = end if closer is None else closer
+            close_mark = "" if closer is None else _mark_at(text=text, pos=closer)
+            spans.append(QuoteSpan(start, stop, "", close_mark, number <= unmarked_until, closer is None))
+            if closer is None:
+                continue
+            start = closer + len(close_mark)
         found, dangling = _paragraph_spans(text=text, start=start, end=end)
         if carried and found and found[0].start == start + 1:
             found[0] = replace(found[0], continued=True)
@@ -74,6 +86,13 @@ def find_quote_spans(*, text: str) -> list[QuoteSpan]:
             next_opens = number + 1 < len(paragraphs) and _opens_with_mark(
                 text=text, start=paragraphs[number + 1][0]
             )
+            # An opener at the paragraph's start or after a colon ("He said: ‘…") may run on past its end, into
+            # paragraphs that open with a mark, or into unmarked ones up to the paragraph that closes it.
+            opens_clause = dangling == start or text[start:dangling].rstrip().endswith(":")
+            if opens_clause and not next_opens:
+                closing = _closing_paragraph(text=text, paragraphs=paragraphs, after=number)
+                if closing is not None:
+                    unmarked_until, next_opens = closing, True
             # An unclosed quote is kept if it runs on into the next paragraph or opens its paragraph
             # (a one-paragraph quote left open); a stray mark mid-paragraph is dropped.
             if next_opens or dangling == start:
@@ -90,6 +109,35 @@ def find_quote_spans(*, text: str) -> list[QuoteSpan]:
                 carried = next_opens
         spans.extend(found)
     return [s for s in spans if text[s.start : s.end].strip(ALL_MARKS + " .,;:!?")]
+
+
+def _mark_at(*, text: str, pos: int) -> str:
+    return "''" if text[pos : pos + 2] == "''" else text[pos]
+
+
+def _orphan_closer(*, text: str, start: int, end: int) -> int | None:
+    """Where a paragraph's first quotation mark closes a quote that nothing in it opened: a double mark, or a
+    single one right after the paragraph's last sentence (elsewhere a ’ may be a plural possessive)."""
+    marks = _marks(text=text, start=start, end=end)
+    if not marks or not marks[0].can_close or marks[0].can_open:
+        return None
+    first = marks[0]
+    if text[first.pos - 1] not in ".!?,…" or len(text[start : first.pos].split()) < 3:
+        return None  # "Broken ” closer": a stray, not the end of quoted words
+    if first.family == "double":
+        return first.pos
+    ends_paragraph = not text[first.pos + 1 : end].strip(" .,")
+    return first.pos if first.family == "single" and ends_paragraph else None
+
+
+def _closing_paragraph(*, text: str, paragraphs: list[tuple[int, int]], after: int) -> int | None:
+    """The paragraph that closes a quote left open at the end of paragraph `after`, when the ones between
+    carry no marks at all."""
+    for number in range(after + 1, min(len(paragraphs), after + 1 + UNMARKED_PARAGRAPHS)):
+        start, end = paragraphs[number]
+        if _marks(text=text, start=start, end=end):
+            return number if _orphan_closer(text=text, start=start, end=end) is not None else None
+    return None
 
 
 def _opens_with_mark(*, text: str, start: int) -> bool:
@@ -165,6 +213,16 @@ def _marks(*, text: str, start: int, end: int) -> list[_Mark]:
     marks = []
     for pos in range(start, end):
         char = text[pos]
+        if char == "`" and text[pos + 1 : pos + 2] == "`":
+            continue  # ``…'' (wire copy): the second backtick is the opening mark
+        if char == "`" and pos > start and text[pos - 1] == "`":
+            marks.append(_Mark(pos, "`", "double", True, False))
+            continue
+        if char == "'" and text[pos + 1 : pos + 2] == "'" and pos + 1 < end:
+            marks.append(_Mark(pos, "''", "double", False, True))  # the closer of ``…''
+            continue
+        if char == "'" and pos > start and text[pos - 1] == "'":
+            continue
         if char not in ALL_MARKS:
             continue
         before = text[pos - 1] if pos > start else " "

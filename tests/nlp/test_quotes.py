@@ -68,3 +68,35 @@ def test_a_quote_opening_a_paragraph_without_closing_runs_to_its_end():
 def test_paragraph_bounds_skip_blank_lines():
     text = "Head\n\n  First.  \n\n\n\nSecond."
     assert [text[a:b] for a, b in paragraph_bounds(text=text)] == ["Head", "First.", "Second."]
+
+
+def test_wire_copy_marks_of_doubled_backticks_and_apostrophes():
+    text = "The mayor says ``the bridge opens in June,'' adding it ``will not slip.''"
+    assert texts(text) == ["the bridge opens in June,", "will not slip."]
+
+
+def test_one_pair_of_marks_around_several_paragraphs_gives_each_paragraph_a_span():
+    text = (
+        "She wrote:\n\n“We rebuilt the wall in a year.\n\nNobody thought we could.\n\n"
+        "We are proud of every one of them.”\n\nThe council met on Monday."
+    )
+    spans = find_quote_spans(text=text)
+    assert [text[s.start : s.end] for s in spans] == [
+        "We rebuilt the wall in a year.", "Nobody thought we could.", "We are proud of every one of them."
+    ]  # fmt: skip
+    assert [(s.continued, s.continues) for s in spans] == [(False, True), (True, True), (True, False)]
+
+
+def test_a_quote_opened_after_a_colon_runs_on_to_the_paragraph_that_closes_it():
+    text = "He said: ‘We won the vote tonight.\n\nTomorrow we start the work.’\n\nThe crowd cheered."
+    assert texts(text) == ["We won the vote tonight.", "Tomorrow we start the work."]
+
+
+def test_a_quote_that_lost_its_opening_mark_runs_from_its_paragraph_start():
+    text = "The statement went on.\n\nWe failed the fishermen, and we are sorry for it.” The port said."
+    assert texts(text) == ["We failed the fishermen, and we are sorry for it."]
+
+
+def test_an_unclosed_quote_without_a_closing_paragraph_stays_in_its_own():
+    text = "“We rebuilt the wall in a year.\n\nNobody thought we could.\n\nThe council met on Monday."
+    assert texts(text) == ["We rebuilt the wall in a year."]
