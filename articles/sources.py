@@ -295,7 +295,9 @@ def _is_headline(line: str) -> bool:
     if not 0 < len(words) <= 25:
         return False
     long_words = [w for w in words if len(w.strip("‘’'\"“”:,.")) > 3]
-    title_case = len(long_words) >= 3 and sum(w.lstrip("‘’'\"“”")[:1].isupper() for w in long_words) >= 0.8 * len(long_words)
+    title_case = len(long_words) >= 3 and sum(
+        w.lstrip("‘’'\"“”")[:1].isupper() for w in long_words
+    ) >= 0.8 * len(long_words)
     return title_case or not re.search(r"[.;:]['\"’”)]*$", line.strip())
 
 

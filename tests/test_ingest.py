@@ -266,3 +266,17 @@ def test_a_passage_never_moves_a_rendering_a_person_has_filed():
     list(ingest_sources(sources=sources, overrides=Overrides()))
     assert {q.text: q.statement_id for q in Quote.objects.filter(text__in=before)} == before
     assert Statement.objects.count() == 2
+
+
+def test_a_short_unattributed_quote_is_kept_only_when_another_outlet_quotes_the_same_words():
+    ingest_texts(
+        "“The new levy is a reckless gamble with the port’s money,” said Adaeze Okafor, the port director. "
+        "“We will appeal the ruling before the end of the month,” she added.",
+        "The levy, a “reckless gamble” in the port director’s words, passed on Monday. "
+        "“We will appeal the ruling before the end of the month,” Adaeze Okafor said.",
+        "It was a “historic” day for the port, and the levy passed on Monday.",
+        published=datetime.date(2026, 3, 2),
+    )
+    gamble = Quote.objects.get(text="The new levy is a reckless gamble with the port’s money,")
+    assert Quote.objects.get(text="reckless gamble").statement == gamble.statement
+    assert not Quote.objects.filter(text="historic").exists()

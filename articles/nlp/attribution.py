@@ -65,6 +65,9 @@ class ExtractedQuote:
     # An unnamed speaker carried on ("a Chinese official said … “…,” he said"): the start offset of the quote
     # that introduced them, so that a speaker inferred for that quote later applies here too.
     same_speaker_as: int | None = None
+    # A short partial quote nobody is reported saying ("a “historic” day"): a scare quote unless another
+    # rendering of a statement has the same words, so it is kept only if it joins one.
+    tentative: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,8 +187,11 @@ class _Reader:
             words = len(self.text[span.start : span.end].split())
             if self._is_label(span=span, first=first, last=last, found=found, words=words):
                 continue
-            if words <= SHORT_QUOTE_WORDS and kind == "partial" and (found is None or not found.explicit):
-                continue  # a scare-quoted term with nobody reported as saying it
+            # A short term with nobody reported as saying it may be a scare quote, or a speaker's word that other
+            # outlets quote too: ingest keeps it only when it joins another rendering's statement.
+            tentative = (
+                words <= SHORT_QUOTE_WORDS and kind == "partial" and (found is None or not found.explicit)
+            )
             referent = found.referent if found else _Referent(name=None, as_written="")
             if found and referent.name is None and referent.anchor is None and referent.description:
                 referent = replace(referent, anchor=span.start)  # an unnamed speaker others may refer back to
@@ -193,7 +199,9 @@ class _Reader:
             if found:
                 self.speakers.append((span.start, referent))
             previous = (span, referent)
-            record = self._record(span=span, kind=kind, found=found, sentence=sentence)
+            record = replace(
+                self._record(span=span, kind=kind, found=found, sentence=sentence), tentative=tentative
+            )
             if any(r.text == record.text and r.sentence == record.sentence for r in results):
                 continue  # a paragraph printed twice (teasers, syndication debris) is one quotation
             results.append(record)
@@ -444,7 +452,9 @@ class _Reader:
         named_appos = [
             c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > subject.i
         ]
-        if named_appos and (not name_tokens or looks_institutional(name_tokens, title_tokens, self.cast.name_words)):
+        if named_appos and (
+            not name_tokens or looks_institutional(name_tokens, title_tokens, self.cast.name_words)
+        ):
             # "U.S. Ambassador to NATO Julianne Smith": the title is the head, the name its appositive
             name_tokens, _ = split_name(_phrase(named_appos[0]), self.cast.name_words)
             description = strip_det(phrase)
@@ -458,7 +468,9 @@ class _Reader:
             name_tokens = []  # "Neighbours described …": a capitalised first word, not a name
         if name_tokens:
             name = join_tokens(name_tokens)
-            if looks_institutional(name_tokens, title_tokens, self.cast.name_words) and not self.cast.full_name(name=name):
+            if looks_institutional(
+                name_tokens, title_tokens, self.cast.name_words
+            ) and not self.cast.full_name(name=name):
                 return _Referent(name=strip_det(phrase, keep_the=True), as_written=as_written,
                                  kind="institution")  # fmt: skip
             full = self.cast.full_name(name=name) or name

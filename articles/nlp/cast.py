@@ -58,7 +58,9 @@ class Cast:
         exactly one longer name contains them; the short form's mentions and titles go to that person."""
         for short in sorted(self.people, key=lambda n: len(n.split())):
             words = short.split()
-            longer = [p for p in self.people if len(p.split()) > len(words) and contains_run(p.split(), words)]
+            longer = [
+                p for p in self.people if len(p.split()) > len(words) and contains_run(p.split(), words)
+            ]
             if len(longer) != 1:
                 continue
             person, gone = self.people[longer[0]], self.people.pop(short)
@@ -104,7 +106,9 @@ def content_words(text: str) -> list[str]:
             {"the", "a", "an", "of", "for", "'s", "’s", "former", "then"}]  # fmt: skip
 
 
-def split_name(phrase: list[Token], name_words: frozenset[str] = frozenset()) -> tuple[list[Token], list[Token]]:
+def split_name(
+    phrase: list[Token], name_words: frozenset[str] = frozenset()
+) -> tuple[list[Token], list[Token]]:
     """Split "Chinese Foreign Minister Wang Yi" into name ["Wang", "Yi"] and the rest of the phrase.
 
     ``name_words`` are words the article uses in a person's name: they stay names where the model tags them
@@ -137,7 +141,12 @@ def split_name(phrase: list[Token], name_words: frozenset[str] = frozenset()) ->
             )
         ):
             break  # "In Moscow Wang": a place glued to a name is not part of it
-        if proper and text[:1].isupper() and text.lower() not in TITLE_WORDS and (token.ent_type_ != "NORP" or known):
+        if (
+            proper
+            and text[:1].isupper()
+            and text.lower() not in TITLE_WORDS
+            and (token.ent_type_ != "NORP" or known)
+        ):
             name.insert(0, token)
             if len(name) >= 5:
                 break
@@ -214,7 +223,9 @@ def is_media(tokens: list[Token]) -> bool:
                                                        "broadcaster", "reporters", "journalists", "media"))  # fmt: skip
 
 
-def looks_institutional(name: list[Token], rest: list[Token], name_words: frozenset[str] = frozenset()) -> bool:
+def looks_institutional(
+    name: list[Token], rest: list[Token], name_words: frozenset[str] = frozenset()
+) -> bool:
     if any(t.ent_type_ == "PERSON" or t.text in name_words for t in name):
         return False
     if any(t.lower_ in INSTITUTION_NOUNS for t in name):

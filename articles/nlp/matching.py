@@ -34,13 +34,14 @@ class Rendering:
     article: str  # identity of the article it comes from
     sentence: str = ""  # the sentence around it
     normalized: str = ""  # normalize(text), when already known (stored quotes keep it)
+    tentative: bool = False  # kept only if it joins a statement (a possible scare quote, see attribution)
 
 
 @dataclass(frozen=True)
 class Assignment:
     statement: int | None  # an existing statement id it joins, or None
     group: int  # new renderings with statement None and the same group form one new statement
-    keep: bool  # False only for an indirect rendering that matches no quoted rendering
+    keep: bool  # False only for an indirect or tentative rendering that matches no quoted rendering
     score: float
     reason: str
     # Stored statements this rendering shows to be parts of the one it joins: it quotes, as one span, the
@@ -491,7 +492,8 @@ def assign_statements(
         words = _words(rendering)
         # Marked, not encoded: _vectors() encodes a rendering the first time a pair needs its meaning.
         embed = can_embed and len(words) > SHORT
-        return _Item(index, rendering, words, statement, rendering.kind != "indirect", embed=embed)
+        quoted = rendering.kind != "indirect" and not rendering.tentative
+        return _Item(index, rendering, words, statement, quoted, embed=embed)
 
     new_items = [make_item(i, r, None) for i, r in enumerate(new)]
     cand_items = [make_item(-1, r, sid) for sid, renderings in candidates.items() for r in renderings]
@@ -576,7 +578,7 @@ def assign_statements(
                 best = (fit[0], fit[1], group_statement[gid], gid)
         if best is None:
             if not item.quoted:
-                result[i] = Assignment(None, i, False, 0.0, "indirect: matches no quoted rendering")
+                result[i] = Assignment(None, i, False, 0.0, "matches no quoted rendering")
                 continue
             groups[i] = [item]
             group_statement[i] = None
