@@ -70,18 +70,14 @@ class Cast:
             person.gender = person.gender or gone.gender
 
     def full_name(self, *, name: str) -> str | None:
-        """Longest known name that "Wang" or "Yi" or "Wang Yi" is a part of."""
-        if name in self.people:
-            words = name.split()
-            longer = [
-                p for p in self.people if len(p.split()) > len(words) and contains_run(p.split(), words)
-            ]
-            return max(longer, key=lambda p: len(p)) if longer else name
+        """The fuller known name that "Wang" or "Yi" or "Wang Yi" is a part of (or the name itself)."""
         words = name.split()
         matches = [p for p in self.people.values() if contains_run(p.name.split(), words)]
         if not matches:
             return None
-        return max(matches, key=lambda p: (len(p.name.split()), p.last_seen)).name
+        # "Smith" with Will Smith and Jada Pinkett Smith in the article: the one the article is most about
+        longer = [p for p in matches if len(p.name.split()) > len(words)] or matches
+        return max(longer, key=lambda p: (len(p.mentions), p.last_seen)).name
 
     def by_description(self, *, words: list[str], before: int) -> str | None:
         """The person whose title contains the description's head noun and most of its words."""

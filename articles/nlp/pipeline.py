@@ -5,6 +5,7 @@ import functools
 import spacy
 from django.conf import settings
 from spacy.language import Language
+from spacy.util import compile_infix_regex
 from spacy.tokens import Doc
 
 # Quotes and attribution use the tagger, parser and NER. The lemmatizer is left out: speech cues are
@@ -21,8 +22,14 @@ def paragraph_sentences(doc: Doc) -> Doc:
     return doc
 
 
+# A closing mark glued to the next word ("…help them,”Hawley continued") is its own token: otherwise the
+# speaker's name is the token "them,”Hawley".
+GLUED_QUOTE_MARK = r"(?<=[\w,.!?;:])[”“\"](?=[A-Za-z])"
+
+
 @functools.cache
 def load_pipeline() -> Language:
     nlp = spacy.load(settings.SPACY_MODEL, exclude=EXCLUDED_COMPONENTS)
+    nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, GLUED_QUOTE_MARK]).finditer
     nlp.add_pipe("paragraph_sentences", before="parser")
     return nlp
