@@ -497,7 +497,10 @@ class _Reader:
             return _Referent(name=strip_det(phrase, keep_the=True), as_written=as_written, kind="institution")
         definite = phrase[0].lower_ in ("the", "this", "that") or phrase[0].dep_ == "poss"
         if definite and head in PERSON_NOUNS | {w.lower() for w in TITLE_WORDS}:
-            found = self.cast.by_description(words=[w for w in words if w != "’s"], before=position)
+            # "the ex-prime minister of Portugal": the words up to the head noun describe the role
+            role = content_words(join_tokens([t for t in phrase if t.i <= subject.i]))
+            role = [w for w in role if w != "’s"] or [head]
+            found = self.cast.by_description(words=role, before=position)
             if found:
                 known = self.cast.people[found]
                 return _Referent(name=found, as_written=as_written,
@@ -550,23 +553,31 @@ class _Reader:
                                  description=person.descriptions[0] if person.descriptions else "",
                                  kind="person")  # fmt: skip
         # nobody named yet: "the actress writes … “…,” she said" — the subject of the sentence before
-        salient = self._previous_subject(position=position, same_paragraph=False)
+        salient = self._previous_subject(position=position, same_paragraph=False, past_quotes=True)
         if salient is not None and salient.kind in (None, wanted):
             return replace(salient, as_written=word)
         return _Referent(name=None, as_written=word)
 
-    def _previous_subject(self, *, position: int, same_paragraph: bool = True) -> _Referent | None:
+    def _previous_subject(
+        self, *, position: int, same_paragraph: bool = True, past_quotes: bool = False
+    ) -> _Referent | None:
+        """The subject of the sentence before `position`; with `past_quotes`, of the last sentence before it
+        that is not quoted ("Albanese spoke. ¶ “…. …,” he said.")."""
         index = bisect.bisect_right(self.sent_starts, self.token_at(position)) - 1
         if index < 1:
             return None
         sent = self.sents[index - 1]
+        while past_quotes and index > 1 and any(self.quoted[sent.start : sent.end]):
+            index -= 1
+            sent = self.sents[index - 1]
         moved = self.paragraph_of(sent.start_char) != self.paragraph_of(position)
         if (same_paragraph and moved) or any(self.quoted[sent.start : sent.end]):
             return None
         subjects = [c for c in sent.root.children if c.dep_ in SUBJECT_DEPS and c.pos_ != "PRON"]
         if not subjects:
             return None
-        referent = self._resolve(subject=subjects[0], position=subjects[0].idx)
+        subject = min(subjects, key=lambda c: abs(sent.root.i - c.i))  # as in _subject: next to the verb
+        referent = self._resolve(subject=subject, position=subject.idx)
         if referent is None or referent.kind == "media" or not (referent.name or referent.description):
             return None
         return referent

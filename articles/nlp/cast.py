@@ -124,7 +124,10 @@ def split_name(
         if name and token.lower_ in NAME_PARTICLES:
             name.insert(0, token)  # "von der Leyen", "bin Salman"
             continue
-        known = token.text in name_words and token.text[:1].isupper()
+        # a singular proper noun that speaks is a person, though the model may tag it a nationality ("Albanese said")
+        known = token.text[:1].isupper() and (
+            token.text in name_words or (token.tag_ == "NNP" and token.dep_ in ("nsubj", "nsubjpass"))
+        )
         proper = token.pos_ == "PROPN" or token.ent_type_ == "PERSON" or known
         places = ("GPE", "LOC", "NORP", "FAC")
         if (
@@ -228,7 +231,10 @@ def looks_institutional(
         return True
     if any(t.lower_ in TITLE_WORDS or t.lower_ in PERSON_NOUNS for t in rest):
         return False  # "Foreign Minister Wang Yi" even when the model tags "Wang Yi" as ORG
-    return any(t.ent_type_ in ("ORG", "GPE", "NORP", "FAC", "LOC") for t in name)
+    # a nationality or party is plural ("Republicans said"); one proper noun so tagged is a surname
+    return any(
+        t.ent_type_ in ("ORG", "GPE", "FAC", "LOC") or t.ent_type_ == "NORP" and t.tag_ != "NNP" for t in name
+    )
 
 
 def read_cast(doc: Doc, *, body_start: int = 0) -> Cast:

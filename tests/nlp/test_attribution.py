@@ -367,3 +367,60 @@ def test_a_participle_cue_takes_the_subject_of_its_main_clause(nlp):
     )
     [quote] = extract_quotes(nlp(body), title_end=len("Plan defended"))
     assert quote.speaker == "Ana Ruiz"
+
+
+def test_a_title_case_headline_never_extends_a_name(nlp):
+    quotes = article(
+        nlp,
+        "Senator Okafor Warns Banks on “Hidden” Fees",
+        "Senator Adaeze Okafor said on Monday that banks hide their fees.",
+        "“Customers pay for what they never asked for,” Okafor said.",
+    )
+    assert by_text(quotes, "Customers pay").speaker == "Adaeze Okafor"
+    assert all(q.speaker in (None, "Adaeze Okafor") for q in quotes)
+
+
+def test_a_surname_the_model_takes_for_a_nationality_stays_a_name(nlp):
+    # spaCy's small model tags a lone "Albanese" as a nationality (NORP)
+    quotes = article(
+        nlp,
+        "Labor wins the count",
+        "Anthony Albanese spoke to supporters in Sydney.",
+        "“We will govern for everyone,” Albanese said.",
+        "Addressing the crowd later, Albanese thanked his family.",
+        "“Thank you for this honour. We will not waste it,” he said.",
+    )
+    assert by_text(quotes, "We will govern").speaker == "Anthony Albanese"
+    assert by_text(quotes, "Thank you").speaker == "Anthony Albanese"
+
+
+def test_a_short_form_and_an_honorific_name_the_person_named_in_full(nlp):
+    quotes = article(
+        nlp,
+        "Port levy passes",
+        "Adaeze Okafor, the port director, and her deputy Emeka Nwosu met the council.",
+        "“The levy pays for the pumps,” Ms Okafor told the council.",
+        "Smith Jones Okafor was not there. “We are pleased,” Adaeze said.",
+    )
+    assert by_text(quotes, "The levy").speaker == "Adaeze Okafor"
+    assert by_text(quotes, "We are pleased").speaker == "Adaeze Okafor"
+
+
+def test_a_stand_alone_quotation_takes_the_person_the_paragraph_before_was_about(nlp):
+    quotes = article(
+        nlp,
+        "Port levy passes",
+        "Port director Adaeze Okafor warned that the pumps would fail again without the levy.",
+        "“Every winter we lose a week of work to the floods.”",
+    )
+    assert by_text(quotes, "Every winter").speaker == "Adaeze Okafor"
+
+
+def test_a_name_glued_to_a_closing_mark_is_the_name(nlp):
+    quotes = article(
+        nlp,
+        "Port levy passes",
+        "Senator Adaeze Okafor spoke first.",
+        "“You have done nothing to help them,”Okafor continued.",
+    )
+    assert by_text(quotes, "You have done").speaker == "Adaeze Okafor"
