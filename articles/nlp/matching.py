@@ -600,10 +600,10 @@ def assign_statements(
 
 def _contains_passage(item: _Item, reference: _Item | None) -> bool:
     """Whether a statement's fullest rendering is a long part of this longer rendering, word for word."""
-    if reference is None or not item.quoted or len(reference.words) <= SHORT:
+    if reference is None or not item.quoted or len(reference.words) < 2:
         return False
-    if len(item.words) < len(reference.words) + STRONG_WORDS:
-        return False  # not longer by a clause at least: the same sentence, not a passage around it
+    if len(item.words) <= len(reference.words):
+        return False  # the same sentence, not a passage around it
     return _contains(item.words, reference.words) or (
         LCSseq.similarity(list(reference.words), list(item.words)) >= STRONG * len(reference.words)
     )
