@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint eval bench serve clean
+.PHONY: demo test lint eval eval-polnear bench serve clean
 
 # The venv is rebuilt from a Python >= 3.12 found on the machine; reinstalled only when pyproject.toml changes.
 $(PY):
@@ -41,15 +41,28 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(VENV)/bin/mypy
 
-# Quote extraction, attribution and grouping on the sample articles, scored against their gold annotations,
-# in a throwaway database.
+# Quote extraction, attribution and grouping scored against gold annotations, each in a throwaway database:
+# the sample articles as `make demo` loads them, then the development corpus (tests/data/dev, 35 articles from
+# 34 outlets) as an admin would load it, with outlet and date. VERBOSE=1 lists every error.
 EVAL_ENV = DEBUG=1 DATABASE_URL=sqlite:///var/eval.sqlite3
 eval: $(STAMP)
 	@mkdir -p var && rm -f var/eval.sqlite3*
 	@$(EVAL_ENV) $(PY) manage.py migrate --no-input --verbosity 0
 	@$(EVAL_ENV) $(PY) manage.py ingest demo/articles
 	@$(EVAL_ENV) $(PY) manage.py export_quotes --output var/eval.jsonl
-	$(PY) bin/score_quotes.py tests/data/seeds/gold.json var/eval.jsonl
+	@echo "== sample articles (demo/articles)"
+	@$(PY) bin/score_quotes.py tests/data/seeds/gold.json var/eval.jsonl $(if $(VERBOSE),--verbose)
+	@echo "== development corpus (tests/data/dev)"
+	@$(PY) bin/eval_corpus.py tests/data/dev $(if $(VERBOSE),--verbose)
+
+# The dev split of PolNeAR (US political news; never committed: no licence). POLNEAR is the git directory of a
+# snapshot of networkdynamics/PolNeAR; its test split is reserved for evaluation outside the team.
+eval-polnear: $(STAMP)
+	@test -n "$(POLNEAR)" || { echo "eval-polnear: set POLNEAR=GIT_DIR of a PolNeAR snapshot"; exit 2; }
+	@rm -rf var/polnear-dev && mkdir -p var
+	@$(PY) bin/polnear_to_gold.py "$(POLNEAR)" var/polnear-dev dev >/dev/null
+	@echo "== PolNeAR dev split"
+	@$(PY) bin/eval_corpus.py var/polnear-dev $(if $(VERBOSE),--verbose)
 
 # Performance figures against the targets of the performance issue: SQLite always, PostgreSQL too when
 # DATABASE_URL names one (its own database there: BENCH_DATABASE, default verbatim_bench, recreated).

@@ -379,7 +379,8 @@ def _candidates(*, article: Article, quotes: Sequence[Quote]) -> dict[int, list[
     limit = max(MAX_CANDIDATE_STATEMENTS, CANDIDATES_PER_QUOTE * len(quotes))
     statement_ids = _candidate_statements(keys=keys, article_id=article.pk, limit=limit)
     candidates: dict[int, list[Rendering]] = defaultdict(list)
-    stored = Quote.objects.filter(statement__in=statement_ids, not_a_quote=False).values_list(
+    # In a fixed order: a statement's reference is the first of its longest renderings, on every database.
+    stored = Quote.objects.filter(statement__in=statement_ids, not_a_quote=False).order_by("pk").values_list(
         "statement_id", "text", "kind", "sentence", "speaker__name", "article__published", "article_id",
         "normalized",
     )  # fmt: skip

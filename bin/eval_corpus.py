@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Ingest a labelled corpus into a throwaway SQLite database, as an admin would load it (outlet, date and
+address given), export the quotes and score them with the evaluators' scorer.
+
+Usage: bin/eval_corpus.py CORPUS_DIR [--verbose]
+CORPUS_DIR holds articles/ and gold.json (tests/data/dev, or a PolNeAR split made by bin/polnear_to_gold.py).
+Prints the scorer's lines; the last is the one-line summary.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(corpus: Path, verbose: bool) -> int:
+    gold = json.loads((corpus / "gold.json").read_text(encoding="utf-8"))
+    with tempfile.TemporaryDirectory() as work:
+        records = Path(work, "in.jsonl")
+        with records.open("w", encoding="utf-8") as out:
+            for article in gold["articles"]:
+                record = {
+                    "source_name": article["file"],
+                    "text": (corpus / "articles" / article["file"]).read_text(encoding="utf-8"),
+                    "outlet": article.get("outlet"),
+                    "published": article.get("published"),
+                    "url": article.get("url"),
+                }
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{work}/eval.sqlite3"}
+        exported = Path(work, "out.jsonl")
+        for command in (
+            ["migrate", "--no-input", "--verbosity", "0"],
+            ["ingest", str(records)],
+            ["export_quotes", "--output", str(exported)],
+        ):
+            done = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True)
+            if done.returncode:
+                print(f"eval_corpus: manage.py {command[0]} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
+                return 1
+        scorer = [sys.executable, str(ROOT / "bin" / "score_quotes.py"), str(corpus / "gold.json"), str(exported)]
+        return subprocess.run([*scorer, *(["--verbose"] if verbose else [])]).returncode
+
+
+if __name__ == "__main__":
+    args = [a for a in sys.argv[1:] if a != "--verbose"]
+    if len(args) != 1:
+        sys.exit(__doc__)
+    sys.exit(main(Path(args[0]), "--verbose" in sys.argv))
