@@ -272,12 +272,12 @@ def _speaker(*, name: str, description: str, kind: str | None) -> tuple[Speaker 
     # Candidates: speakers with a name part in common (a word of their name or an alias).
     query = Q(pk__in=[])
     for part in speaker_lookup_keys(name):
-        for field in ("name", "aliases__name"):
+        for column in ("name", "aliases__name"):
             query |= (
-                Q(**{f"{field}__iexact": part})
-                | Q(**{f"{field}__istartswith": f"{part} "})
-                | Q(**{f"{field}__iendswith": f" {part}"})
-                | Q(**{f"{field}__icontains": f" {part} "})
+                Q(**{f"{column}__iexact": part})
+                | Q(**{f"{column}__istartswith": f"{part} "})
+                | Q(**{f"{column}__iendswith": f" {part}"})
+                | Q(**{f"{column}__icontains": f" {part} "})
             )
     candidates = Speaker.objects.filter(query).prefetch_related("aliases").distinct()[:50]
     known = [
@@ -471,6 +471,8 @@ def _merge_passages(pairs: set[tuple[int, int]]) -> dict[int, int]:
     """Statements found to be parts of one quoted passage become one (the parts' renderings move to the
     passage's statement), unless a person has decided anything about a part. Returns where each statement
     merged away went; the statement refresh deletes them."""
+    if not pairs:
+        return {}
     into: dict[int, int] = {}
     for target, part in sorted(pairs):
         if part not in into and part != target:

@@ -38,11 +38,18 @@ def main(corpus: Path, verbose: bool) -> int:
             ["ingest", str(records)],
             ["export_quotes", "--output", str(exported)],
         ):
-            done = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True)
+            done = subprocess.run(
+                [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True
+            )
             if done.returncode:
                 print(f"eval_corpus: manage.py {command[0]} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
                 return 1
-        scorer = [sys.executable, str(ROOT / "bin" / "score_quotes.py"), str(corpus / "gold.json"), str(exported)]
+        scorer = [
+            sys.executable,
+            str(ROOT / "bin" / "score_quotes.py"),
+            str(corpus / "gold.json"),
+            str(exported),
+        ]
         return subprocess.run([*scorer, *(["--verbose"] if verbose else [])]).returncode
 
 

@@ -44,7 +44,6 @@ from articles.nlp.vocabulary import (
     WORK_NOUNS,
 )
 
-
 # A quotation with no cue of its own keeps the previous quotation's speaker this many paragraphs on.
 FLOOR_PARAGRAPHS = 3
 

@@ -57,7 +57,9 @@ def test_lookup_keys_are_the_folded_name_parts():
 def test_one_person_under_several_spellings_is_one_speaker():
     okafor = KnownSpeaker(7, "Adaeze Chioma Okafor", "", ())
     lindqvist = KnownSpeaker(8, "Robert Lindqvist", "", ())
-    assert resolve_speaker(name="Adaeze Okafor", description="", known=(okafor,)).id == 7  # middle name left out
+    assert (
+        resolve_speaker(name="Adaeze Okafor", description="", known=(okafor,)).id == 7
+    )  # middle name left out
     assert resolve_speaker(name="Bob Lindqvist", description="", known=(lindqvist,)).id == 8  # a diminutive
     assert resolve_speaker(name="Róbert Lindqvist", description="", known=(lindqvist,)).id == 8  # accents
     assert resolve_speaker(name="R. Lindqvist", description="", known=(lindqvist,)).id == 8  # an initial
