@@ -44,6 +44,9 @@ from articles.nlp.vocabulary import (
     WORK_NOUNS,
 )
 
+# "“…” ― Carla Sanchez": a dash and a name of one to five capitalised words right after a closing mark, then
+# the end of the line or a comma (", 25, of Dallas").
+SIGNATURE = re.compile(r"[ \t]*[―—–-]+[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})[ \t]*(?=[\n,.]|$)")
 # A quotation with no cue of its own keeps the previous quotation's speaker this many paragraphs on.
 FLOOR_PARAGRAPHS = 3
 
@@ -274,6 +277,12 @@ class _Reader:
         doc = self.doc
         sent = self._sentence(first, last)
         inside = range(first, last)
+        # 0. A signature after the closing mark: "“…” ― Carla Sanchez" (vox pops, epigraphs, reader letters).
+        signed = SIGNATURE.match(self.text, span.end + len(span.close_mark)) if span.close_mark else None
+        if signed:
+            written = signed.group(1)
+            name = self.cast.full_name(name=written) or written
+            return _Cue(referent=_Referent(name=name, as_written=written, kind="person"), cue="―")
         # 1. The speech verb governing the quote (partial quotes, "…,” he said").
         verb = self._governing_verb(first=first, last=last, sent=sent)
         candidates: list[Token] = [verb] if verb is not None else []

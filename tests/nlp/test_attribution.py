@@ -424,3 +424,14 @@ def test_a_name_glued_to_a_closing_mark_is_the_name(nlp):
         "“You have done nothing to help them,”Okafor continued.",
     )
     assert by_text(quotes, "You have done").speaker == "Adaeze Okafor"
+
+
+def test_a_signature_after_the_closing_mark_names_the_speaker(nlp):
+    quotes = article(
+        nlp,
+        "Readers on the harbour levy",
+        "“The levy is fair if the pumps finally work.” ― Adaeze Okafor",
+        "“Nobody asked the fishermen.” — Emeka Nwosu, 54, of Port Harcourt",
+    )
+    assert by_text(quotes, "The levy").speaker == "Adaeze Okafor"
+    assert by_text(quotes, "Nobody asked").speaker == "Emeka Nwosu"
