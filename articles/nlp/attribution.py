@@ -453,9 +453,9 @@ class _Reader:
             return self._pronoun(word=subject.text, position=position)
         phrase = _phrase(subject)
         as_written = strip_det(phrase, keep_the=True)
-        if is_media(phrase):
-            return _Referent(name=None, as_written=as_written, kind="media")
         name_tokens, title_tokens = split_name(phrase, self.cast.name_words)
+        if is_media(phrase) and not any(t.ent_type_ == "PERSON" for t in name_tokens):
+            return _Referent(name=None, as_written=as_written, kind="media")  # not "MSNBC host Chris Matthews"
         description = describe(subject=subject, phrase=phrase, name_tokens=name_tokens)
         named_appos = [
             c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > subject.i

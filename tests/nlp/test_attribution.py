@@ -435,3 +435,12 @@ def test_a_signature_after_the_closing_mark_names_the_speaker(nlp):
     )
     assert by_text(quotes, "The levy").speaker == "Adaeze Okafor"
     assert by_text(quotes, "Nobody asked").speaker == "Emeka Nwosu"
+
+
+def test_a_person_introduced_by_the_outlet_they_work_for_is_the_speaker(nlp):
+    quotes = article(
+        nlp,
+        "Debate reactions",
+        "“His body language was excellent,” said CNN host Adaeze Okafor after the debate.",
+    )
+    assert by_text(quotes, "His body language").speaker == "Adaeze Okafor"
