@@ -454,8 +454,13 @@ class _Reader:
         phrase = _phrase(subject)
         as_written = strip_det(phrase, keep_the=True)
         name_tokens, title_tokens = split_name(phrase, self.cast.name_words)
-        if is_media(phrase) and not any(t.ent_type_ == "PERSON" for t in name_tokens):
-            return _Referent(name=None, as_written=as_written, kind="media")  # not "MSNBC host Chris Matthews"
+        introduced = any(t.lower_ in PERSON_NOUNS or t.lower_ in TITLE_WORDS for t in title_tokens)
+        if is_media(phrase) and not (
+            name_tokens and (introduced or any(t.ent_type_ == "PERSON" for t in name_tokens))
+        ):
+            return _Referent(
+                name=None, as_written=as_written, kind="media"
+            )  # not "MSNBC host Chris Matthews"
         description = describe(subject=subject, phrase=phrase, name_tokens=name_tokens)
         named_appos = [
             c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > subject.i

@@ -56,6 +56,7 @@ PERSON_NOUNS = {
     "prince", "chief", "head", "deputy", "negotiator", "strategist", "pollster", "activist", "author",
     "veteran", "teacher", "student", "mother", "father", "woman", "man", "owner", "worker", "member",
     "counsel", "delegate", "commissioner", "sheriff", "detective", "inspector", "superintendent",
+    "host", "anchor", "correspondent", "columnist", "commentator", "contributor", "editor",
 }  # fmt: skip
 INSTITUTION_NOUNS = {
     "ministry", "department", "government", "administration", "kremlin", "pentagon", "agency", "office",
