@@ -454,13 +454,11 @@ class _Reader:
         phrase = _phrase(subject)
         as_written = strip_det(phrase, keep_the=True)
         name_tokens, title_tokens = split_name(phrase, self.cast.name_words)
+        # An outlet relays, but "CNN host Jane Doe" is a person introduced with the outlet she works for.
         introduced = any(t.lower_ in PERSON_NOUNS or t.lower_ in TITLE_WORDS for t in title_tokens)
-        if is_media(phrase) and not (
-            name_tokens and (introduced or any(t.ent_type_ == "PERSON" for t in name_tokens))
-        ):
-            return _Referent(
-                name=None, as_written=as_written, kind="media"
-            )  # not "MSNBC host Chris Matthews"
+        person = bool(name_tokens) and (introduced or any(t.ent_type_ == "PERSON" for t in name_tokens))
+        if is_media(phrase) and not person:
+            return _Referent(name=None, as_written=as_written, kind="media")
         description = describe(subject=subject, phrase=phrase, name_tokens=name_tokens)
         named_appos = [
             c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > subject.i
@@ -481,9 +479,8 @@ class _Reader:
             name_tokens = []  # "Neighbours described …": a capitalised first word, not a name
         if name_tokens:
             name = join_tokens(name_tokens)
-            if looks_institutional(
-                name_tokens, title_tokens, self.cast.name_words
-            ) and not self.cast.full_name(name=name):
+            institutional = looks_institutional(name_tokens, title_tokens, self.cast.name_words)
+            if institutional and not self.cast.full_name(name=name):
                 return _Referent(name=strip_det(phrase, keep_the=True), as_written=as_written,
                                  kind="institution")  # fmt: skip
             full = self.cast.full_name(name=name) or name

@@ -599,7 +599,8 @@ def assign_statements(
 
 
 def _contains_passage(item: _Item, reference: _Item | None) -> bool:
-    """Whether a statement's fullest rendering is a long part of this longer rendering, word for word."""
+    """Whether a statement's fullest rendering (two content words or more) is part of this longer rendering,
+    word for word or nearly ("extraordinary honour" in "… thank you for this extraordinary honour. Tonight …")."""
     if reference is None or not item.quoted or len(reference.words) < 2:
         return False
     if len(item.words) <= len(reference.words):

@@ -66,9 +66,8 @@ def find_quote_spans(*, text: str) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     paragraphs = paragraph_bounds(text=text)
     carried = False  # the previous paragraph left a quote open and this one opens with a mark
-    unmarked_until = (
-        -1
-    )  # paragraphs up to this one carry on a quote without opening marks (the last closes it)
+    # Paragraphs up to this one carry on a quote without opening marks (the last of them closes it).
+    unmarked_until = -1
     for number, (start, end) in enumerate(paragraphs):
         closer = _orphan_closer(text=text, start=start, end=end)
         if number <= unmarked_until or closer is not None:
