@@ -172,8 +172,8 @@ class Generator:
             )  # fmt: skip
             for (qid, name, text, sid, speaker, kind), (start, end) in zip(members, spans, strict=True):
                 quotes.append(
-                    (qid, aid, sid, speaker, text, start, end, kind, name, "said", "", text, normalize(text),
-                     "automatic", "automatic", False, None)
+                    (qid, aid, sid, speaker, text, start, end, kind, name, name, "said", "", text,
+                     normalize(text), "automatic", "automatic", False, None)
                 )  # fmt: skip
                 for key in set(index_keys(text)):
                     self.keys += 1

@@ -32,6 +32,7 @@ from articles.nlp.vocabulary import (
     INDIRECT_LEMMAS,
     INSTITUTION_NOUNS,
     IRREGULAR_FORMS,
+    MEDIA_NAMES,
     NAMING_WORDS,
     ORGANISATION_NOUNS,
     PERSON_NOUNS,
@@ -279,7 +280,7 @@ class _Reader:
         inside = range(first, last)
         # 0. A signature after the closing mark: "“…” ― Carla Sanchez" (vox pops, epigraphs, reader letters).
         signed = SIGNATURE.match(self.text, span.end + len(span.close_mark)) if span.close_mark else None
-        if signed:
+        if signed and not MEDIA_NAMES & set(signed.group(1).lower().split()):  # "“…” – Reuters" is a credit
             written = signed.group(1)
             name = self.cast.full_name(name=written) or written
             return _Cue(referent=_Referent(name=name, as_written=written, kind="person"), cue="―")

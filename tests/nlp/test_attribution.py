@@ -432,9 +432,11 @@ def test_a_signature_after_the_closing_mark_names_the_speaker(nlp):
         "Readers on the harbour levy",
         "“The levy is fair if the pumps finally work.” ― Adaeze Okafor",
         "“Nobody asked the fishermen.” — Emeka Nwosu, 54, of Port Harcourt",
+        "Okafor’s office rejected the figures. “Prices will rise.” – Reuters",
     )
     assert by_text(quotes, "The levy").speaker == "Adaeze Okafor"
     assert by_text(quotes, "Nobody asked").speaker == "Emeka Nwosu"
+    assert by_text(quotes, "Prices will rise").speaker != "Reuters"  # a credit line, not a signature
 
 
 def test_a_person_introduced_by_the_outlet_they_work_for_is_the_speaker(nlp):
