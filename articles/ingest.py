@@ -205,7 +205,7 @@ def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCac
             article.save()
             status = "updated"
         quotes = _new_quotes(article=article, extracted=item.quotes, speakers=speakers)
-        statements = _assign(article=article, quotes=quotes, extracted=item.quotes)
+        statements = _assign(article=article, quotes=quotes, tentative=[q.tentative for q in item.quotes])
         _save_quotes(quotes, item.quotes)
         kept.reapply(quotes)
         refresh_statements(statements | kept.statements)
@@ -432,11 +432,13 @@ def _candidate_statements(*, keys: Sequence[int], article_id: int, limit: int) -
     return ranked[:limit]
 
 
-def _assign(*, article: Article, quotes: list[Quote], extracted: Sequence[ExtractedQuote]) -> set[int]:
+def _assign(*, article: Article, quotes: list[Quote], tentative: Sequence[bool] = ()) -> set[int]:
     """File each new quote under a stored statement or a new one; unmatched indirect speech and tentative
-    quotes are left out of `quotes`. Returns the statements touched."""
+    quotes (flags in the order of `quotes`, see ExtractedQuote.tentative) are left out of `quotes`. Returns
+    the statements touched."""
     if not quotes:
         return set()
+    tentative = tentative or [False] * len(quotes)
     candidates = _candidates(article=article, quotes=quotes)
     new = [
         Rendering(
@@ -447,9 +449,9 @@ def _assign(*, article: Article, quotes: list[Quote], extracted: Sequence[Extrac
             article=str(article.pk),
             sentence=q.sentence,
             normalized=q.normalized,
-            tentative=found.tentative,
+            tentative=flag,
         )
-        for q, found in zip(quotes, extracted, strict=True)
+        for q, flag in zip(quotes, tentative, strict=True)
     ]
     assignments = assign_statements(new=new, candidates=candidates)
     kept = [(q, a) for q, a in zip(quotes, assignments, strict=True) if a.keep]
