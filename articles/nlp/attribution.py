@@ -507,7 +507,7 @@ class _Reader:
                     return _Referent(name=named, as_written=as_written, kind="institution")
             return _Referent(name=strip_det(phrase, keep_the=True), as_written=as_written, kind="institution")
         definite = phrase[0].lower_ in ("the", "this", "that") or phrase[0].dep_ == "poss"
-        if definite and head in PERSON_NOUNS | {w.lower() for w in TITLE_WORDS}:
+        if definite and head in PERSON_NOUNS | TITLE_WORDS:
             # "the ex-prime minister of Portugal": the words up to the head noun describe the role
             role = content_words(join_tokens([t for t in phrase if t.i <= subject.i]))
             role = [w for w in role if w != "’s"] or [head]
@@ -536,7 +536,15 @@ class _Reader:
         gender = {"he": "m", "she": "f"}.get(lower, "")
         here = self.paragraph_of(position)
         # "Dunn disagreed. “…,” he said.": the subject of the sentence just before, in the same paragraph
-        salient = self._previous_subject(position=position)
+        # or, for a pronoun opening its paragraph, of the paragraph before ("The Labor leader spoke. ¶ He said: …")
+        opens_paragraph = self.sent_span(self.token_at(position)).start_char == self.paragraphs[here][0]
+        salient = self._previous_subject(position=position, same_paragraph=not opens_paragraph)
+        if salient is not None and opens_paragraph and salient.kind != wanted:
+            role = content_words(salient.description)
+            if not (wanted == "person" and role and role[-1] in PERSON_NOUNS | TITLE_WORDS):
+                salient = (
+                    None  # across paragraphs only a person ("the Labor leader"), not "Significant progress"
+                )
         if salient is not None and (salient.kind == wanted or (salient.kind is None and wanted == "person")):
             seen = self.cast.people.get(salient.name or "")
             if not (gender and seen and seen.gender and seen.gender != gender):

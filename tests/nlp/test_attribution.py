@@ -446,3 +446,15 @@ def test_a_person_introduced_by_the_outlet_they_work_for_is_the_speaker(nlp):
         "“His body language was excellent,” said CNN host Adaeze Okafor after the debate.",
     )
     assert by_text(quotes, "His body language").speaker == "Adaeze Okafor"
+
+
+def test_a_pronoun_opening_a_paragraph_follows_the_person_the_paragraph_before_was_about(nlp):
+    quotes = article(
+        nlp,
+        "Port levy passes",
+        "Port director Adaeze Okafor met the council on Monday.",
+        "The council also heard from Fisheries Minister Emeka Nwosu.",
+        "The port director addressed the crowd after a call from Minister Emeka Nwosu.",
+        "She said: “The levy passed tonight, and the pumps will run by spring.”",
+    )
+    assert by_text(quotes, "The levy passed").speaker == "Adaeze Okafor"
