@@ -43,7 +43,9 @@ def attribution_class(gold_quote, pred, names, headline: str, body: str) -> str:
     accepted = names.get(want, {sq.norm(want)})
     got_words = set(sq.tokens(got))
     want_words = set().union(*(set(sq.tokens(n)) for n in accepted))
-    headline_only = [w for w in got.split() if w in headline.split() and not re.search(rf"\b{re.escape(w)}\b", body)]
+    headline_only = [
+        w for w in got.split() if w in headline.split() and not re.search(rf"\b{re.escape(w)}\b", body)
+    ]
     if len(got.split()) >= 2 and headline_only:  # "Okafor Warns": a word the body never gives as a name
         return "1 headline words glued to a name"
     if HONORIFIC.match(written):
@@ -56,7 +58,12 @@ def attribution_class(gold_quote, pred, names, headline: str, body: str) -> str:
         return "8 one person, another spelling"
     if got and got_words & want_words:
         return "2 neighbouring words glued"
-    if written and written.lower() not in PRONOUNS and not written[:1].isupper() or (written.lower().startswith("the ")):
+    if (
+        written
+        and written.lower() not in PRONOUNS
+        and not written[:1].isupper()
+        or (written.lower().startswith("the "))
+    ):
         return "6 institution or description"
     return "- other attribution"
 
@@ -67,7 +74,12 @@ def extraction_class(gold_quote, text) -> str:
         return "9 missed: headline quote"
     if len(gold_quote["text"].split()) <= 3:
         return "9 missed: short partial"
-    if "``" in body or "''" in body or gold_quote["start"] == 0 or text[gold_quote["start"] - 1] not in "\"'“”‘’«»„`":
+    if (
+        "``" in body
+        or "''" in body
+        or gold_quote["start"] == 0
+        or text[gold_quote["start"] - 1] not in "\"'“”‘’«»„`"
+    ):
         return "9 missed: odd or missing marks"
     return "9 missed: other"
 
