@@ -46,8 +46,10 @@ from articles.nlp.vocabulary import (
 )
 
 # "“…” ― Carla Sanchez": a dash and a name of one to five capitalised words right after a closing mark, then
-# the end of the line or a comma (", 25, of Dallas").
-SIGNATURE = re.compile(r"[ \t]*[―—–-]+[ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,4})[ \t]*(?=[\n,.]|$)")
+# the end of the line, a full stop or a comma (", 25, of Dallas"). Spaces may be no-break ones, never a newline.
+SIGNATURE = re.compile(
+    r"[^\S\n]*[―—–-]+[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\S\n]*(?=[\n,.]|$)"
+)
 # A quotation with no cue of its own keeps the previous quotation's speaker this many paragraphs on.
 FLOOR_PARAGRAPHS = 3
 
@@ -282,6 +284,8 @@ class _Reader:
         signed = SIGNATURE.match(self.text, span.end + len(span.close_mark)) if span.close_mark else None
         if signed and not MEDIA_NAMES & set(signed.group(1).lower().split()):  # "“…” – Reuters" is a credit
             written = signed.group(1)
+            if written.endswith(".") and len(written.split()[-1]) > 4:
+                written = written[:-1]  # the line's full stop, not an initial's or "Jr."'s
             name = self.cast.full_name(name=written) or written
             return _Cue(referent=_Referent(name=name, as_written=written, kind="person"), cue="―")
         # 1. The speech verb governing the quote (partial quotes, "…,” he said").

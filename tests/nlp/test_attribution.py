@@ -439,6 +439,20 @@ def test_a_signature_after_the_closing_mark_names_the_speaker(nlp):
     assert by_text(quotes, "Prices will rise").speaker != "Reuters"  # a credit line, not a signature
 
 
+def test_signed_lines_of_one_paragraph_each_name_their_own_speaker(nlp):
+    # Reader letters run on line by line; pages put a no-break space around the dash and a full stop after.
+    quotes = article(
+        nlp,
+        "Readers on the harbour levy",
+        "“The levy is fair if the pumps finally work.”\u00a0― Adaeze Okafor\u00a0\n"
+        "“Nobody asked the fishermen.”― Emeka Nwosu.\n"
+        "“Prices will rise for everyone.” ― Grace T. Abara",
+    )
+    assert by_text(quotes, "The levy").speaker == "Adaeze Okafor"
+    assert by_text(quotes, "Nobody asked").speaker == "Emeka Nwosu"
+    assert by_text(quotes, "Prices will rise").speaker == "Grace T. Abara"
+
+
 def test_a_person_introduced_by_the_outlet_they_work_for_is_the_speaker(nlp):
     quotes = article(
         nlp,
