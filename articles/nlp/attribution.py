@@ -9,6 +9,7 @@ import bisect
 import functools
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy
@@ -299,7 +300,7 @@ class _Reader:
         relay = self._relay(sent=sent, inside=inside)
         relayed_by = ""  # "the Journal reported that the deal was “all but done”": an outlet, no speaker
         for candidate in candidates:
-            subject = _subject(candidate)
+            subject = _subject(candidate, self.quoted)
             if subject is None:
                 continue
             if subject.head != candidate and subject.pos_ == "NOUN" and subject.lower_ not in PERSON_NOUNS:
@@ -717,11 +718,12 @@ class _Reader:
 
 
 # --- noun phrases -----------------------------------------------------------------------------------------
-def _subject(verb: Token) -> Token | None:
+def _subject(verb: Token, quoted: Sequence[bool] = ()) -> Token | None:
     """The nsubj of a speech verb; participles and conjuncts borrow the subject of the verb they hang on."""
     node = verb
     for _ in range(4):
-        subjects = [c for c in node.children if c.dep_ in SUBJECT_DEPS]
+        # a title quoted in the cue ("said on “Fox and Friends”") may be parsed as a subject: it never speaks
+        subjects = [c for c in node.children if c.dep_ in SUBJECT_DEPS and not (quoted and quoted[c.i])]
         if subjects:
             # "Moscow – … Wang Yi described": of two subjects the one next to the verb is the speaker
             return min(subjects, key=lambda c: abs(node.i - c.i))
@@ -729,6 +731,9 @@ def _subject(verb: Token) -> Token | None:
         if inverted is not None:
             return inverted
         if node.dep_ in ("advcl", "xcomp", "conj", "pcomp") and node.head != node:
+            if quoted and quoted[node.head.i]:
+                # "“…,” Chief Jordan said" parsed as a conjunct of the quote: the quote's subject is not his
+                return _nearest_name_before(node)
             node = node.head
             continue
         return _nearest_name_before(node)
@@ -758,7 +763,17 @@ def _inverted_subject(verb: Token) -> Token | None:
 def _nearest_name_before(verb: Token) -> Token | None:
     """ "In Moscow Wang and Patrushev affirmed": no nsubj, but the names right before the verb speak."""
     doc = verb.doc
-    for k in range(verb.i - 1, max(verb.sent.start, verb.i - 5) - 1, -1):
+    end = verb.i
+    if end >= 2 and doc[end - 1].text == ",":
+        # "”, Flynn, a top party surrogate, said": the parser hangs the name on the quote; step over the
+        # appositive between the commas (at most eight words, no verb in it) to the name before it
+        for k in range(end - 2, max(verb.sent.start, end - 10) - 1, -1):
+            if doc[k].pos_ in ("VERB", "AUX") or doc[k].is_quote:
+                break
+            if doc[k].text == ",":
+                end = k
+                break
+    for k in range(end - 1, max(verb.sent.start, end - 5) - 1, -1):
         token = doc[k]
         if token.pos_ in ("VERB", "AUX") or token.is_punct:
             return None
@@ -799,7 +814,7 @@ def _phrase(head: Token) -> list[Token]:
     left = head.left_edge.i
     # stop at a comma inside the left part ("Smith, a doctor" is handled by appositives)
     for i in range(head.i - 1, left - 1, -1):
-        if doc[i].text in (",", "(", "—", "–") or doc[i].is_space:
+        if doc[i].text in (",", "(", "—", "–") or doc[i].is_space or doc[i].is_quote:
             left = i + 1
             break
     tokens = list(doc[left : head.i + 1])

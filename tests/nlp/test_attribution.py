@@ -453,6 +453,22 @@ def test_signed_lines_of_one_paragraph_each_name_their_own_speaker(nlp):
     assert by_text(quotes, "Prices will rise").speaker == "Grace T. Abara"
 
 
+def test_a_name_after_the_quote_speaks_however_the_parser_hangs_it(nlp):
+    # The parser may hang such names on the quote or take a quoted show title for the subject.
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "“I will just make this promise to you: We will find the money in this budget,” Lagos port Chief Adaeze "
+        "Okafor said Monday. “I want to assure our community.”",
+        "“He's absolutely right. There's a severe disconnect between this council and frankly the mayor and "
+        "our fishermen,” Nwosu, a senior party surrogate, said Thursday morning on Harbour Radio's “Morning "
+        "Tide.”",
+    )
+    assert by_text(quotes, "I will just make").speaker == "Adaeze Okafor"
+    assert by_text(quotes, "I want to assure").speaker == "Adaeze Okafor"
+    assert by_text(quotes, "He's absolutely").speaker == "Nwosu"
+
+
 def test_a_person_introduced_by_the_outlet_they_work_for_is_the_speaker(nlp):
     quotes = article(
         nlp,
