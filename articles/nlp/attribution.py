@@ -735,6 +735,11 @@ def _subject(verb: Token, quoted: Sequence[bool] = ()) -> Token | None:
                 # "“…,” Chief Jordan said" parsed as a conjunct of the quote: the quote's subject is not his
                 return _nearest_name_before(node)
             node = node.head
+            if node.dep_ == "prep" and node.head.pos_ == "VERB":
+                node = node.head  # "sings before asking": the preposition hangs on the verb whose subject asks
+            continue
+        if node.dep_ == "acl" and node.head.dep_ == "dobj":
+            node = node.head.head  # "unleashed a series of tweets saying": whoever unleashed them says it
             continue
         return _nearest_name_before(node)
     return None

@@ -469,6 +469,18 @@ def test_a_name_after_the_quote_speaks_however_the_parser_hangs_it(nlp):
     assert by_text(quotes, "He's absolutely").speaker == "Nwosu"
 
 
+def test_a_cue_hanging_on_a_preposition_or_an_object_takes_the_subject_of_the_verb_above(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "“Promise you’ll keep the pumps running,” Adaeze Okafor turned to Emeka Nwosu before asking him, "
+        "“Where do we go from here?”",
+        "Emeka Nwosu unleashed two messages saying the fund was “a piggy bank.”",
+    )
+    assert by_text(quotes, "Where do we go").speaker == "Adaeze Okafor"
+    assert by_text(quotes, "a piggy bank").speaker in ("Nwosu", "Emeka Nwosu")
+
+
 def test_a_person_introduced_by_the_outlet_they_work_for_is_the_speaker(nlp):
     quotes = article(
         nlp,
