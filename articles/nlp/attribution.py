@@ -115,6 +115,8 @@ def _is_speech_verb(token: Token) -> bool:
     if _base_form(token.lower_) not in SPEECH_SET:
         return False
     pos = token.pos_
+    if pos == "PROPN" and token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "compound", "appos"):
+        return False  # "The Harbour Post reports": a name, where a title-case "Says" would be a verb
     return pos in ("VERB", "AUX", "PROPN") or (
         pos == "NOUN" and token.dep_ in ("ROOT", "relcl", "ccomp", "conj")
     )
@@ -794,8 +796,8 @@ def _owner_of_statement(subject: Token) -> Token | None:
     node = subject
     if node.lower_ in RELATIVE_PRONOUNS and node.head.dep_ == "relcl":
         node = node.head.head
-    if node.lower_ not in STATEMENT_NOUNS:
-        return node
+    if node.lower_ not in STATEMENT_NOUNS or node.pos_ == "PROPN":
+        return node  # "The Washington Post reports": a name, not a post
     for child in node.children:
         if child.dep_ == "poss":
             return child

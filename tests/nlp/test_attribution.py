@@ -270,6 +270,7 @@ def test_outlets_are_relays_not_speakers(nlp):
         "“We are ready for talks,” Peskov said in comments broadcast on Russian state television.",
         "“There is no alternative,” Foreign Minister Sergei Lavrov said, the Interfax news agency reported.",
         "The Wall Street Journal reported that the deal was “all but done,” citing people familiar with it.",
+        "The Harbour Post reports that the minister left early to “keep the details under wraps.”",
     )
     assert (
         by_text(quotes, "solid").speaker == "Dmitry Peskov" and by_text(quotes, "solid").relay == "Bloomberg"
@@ -279,6 +280,8 @@ def test_outlets_are_relays_not_speakers(nlp):
     assert "Interfax" in by_text(quotes, "There is no").relay
     outlet_only = by_text(quotes, "all but done")
     assert outlet_only.speaker is None and "Wall Street Journal" in outlet_only.relay
+    named_post = by_text(quotes, "keep the details")  # a paper named "Post" is no post on social media
+    assert named_post.speaker is None and named_post.relay == "Harbour Post"
 
 
 def test_names_with_particles_and_hyphens(nlp):
