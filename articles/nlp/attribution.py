@@ -36,6 +36,7 @@ from articles.nlp.vocabulary import (
     MEDIA_NAMES,
     NAMING_WORDS,
     ORGANISATION_NOUNS,
+    OWN_WORDS_LEMMAS,
     PERSON_NOUNS,
     RELATIVE_PRONOUNS,
     SHORT_QUOTE_WORDS,
@@ -301,6 +302,7 @@ class _Reader:
         according = self._according_to(sent=sent, inside=inside)
         relay = self._relay(sent=sent, inside=inside)
         relayed_by = ""  # "the Journal reported that the deal was “all but done”": an outlet, no speaker
+        own_words: _Cue | None = None  # "“…,” the Times wrote": the outlet's own words
         for candidate in candidates:
             subject = _subject(candidate, self.quoted)
             if subject is None:
@@ -313,6 +315,9 @@ class _Reader:
             if referent.kind == "media":
                 relay = relay or referent.as_written
                 relayed_by = relayed_by or _cue_words(candidate)
+                if _base_form(candidate.lower_) in OWN_WORDS_LEMMAS and not own_words:
+                    own_words = _Cue(referent=replace(referent, name=strip_det(_phrase(subject)),
+                                                      kind="institution"), cue=_cue_words(candidate))  # fmt: skip
                 continue
             return _Cue(referent=referent, cue=_cue_words(candidate), relay=relay)
         if according is not None:
@@ -330,6 +335,8 @@ class _Reader:
         after = self._next_sentence_cue(sent=sent)
         if after is not None:
             return after
+        if own_words is not None and not any(t.lower_ == "citing" for t in sent):
+            return own_words
         if relayed_by:
             return _Cue(referent=_Referent(name=None, as_written=""), cue=relayed_by, relay=relay)
         if not self._whole_sentence(first=first, last=last, sent=sent):

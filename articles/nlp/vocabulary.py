@@ -13,7 +13,7 @@ SPEECH_LEMMAS = (
     "joke quip shout yell whisper testify complain lament boast caution reiterate underline underscore "
     "highlight maintain counter retort affirm hail tout praise criticize criticise condemn blast slam "
     "point agree threaten demand repeat continue recount report reveal disagree object brag plead mention "
-    "indicate signal concur"
+    "indicate signal concur opine editorialize editorialise"
 ).split()
 IRREGULAR_FORMS = {
     "said": "say", "says": "say", "told": "tell", "wrote": "write", "written": "write", "writes": "write",
@@ -74,6 +74,9 @@ MEDIA_NAMES = {
     "npr", "pbs", "interfax", "ria", "sputnik", "kyodo", "yonhap", "politico", "axios", "cnbc", "espn",
     "rt", "aljazeera", "dpa", "ansa", "efe", "pti", "ani", "ifax", "semafor", "vox", "nhk", "tvn",
 }  # fmt: skip
+# Cue verbs by which an outlet speaks for itself ("the Times wrote", "PolitiFact rated it"): its own words,
+# where "reported" or "according to" pass on someone else's.
+OWN_WORDS_LEMMAS = {"write", "editorialize", "editorialise", "opine"}
 MEDIA_NOUNS = {
     "agency", "newspaper", "television", "tv", "radio", "broadcaster", "network", "channel", "outlet",
     "daily", "magazine", "website", "journal", "times", "post", "news", "press", "gazette", "herald",

@@ -280,6 +280,8 @@ def test_outlets_are_relays_not_speakers(nlp):
     assert "Interfax" in by_text(quotes, "There is no").relay
     outlet_only = by_text(quotes, "all but done")
     assert outlet_only.speaker is None and "Wall Street Journal" in outlet_only.relay
+    own = article(nlp, "Harbour levy", "“The levy is a tax by another name,” the Harbour Times wrote on Monday.")
+    assert by_text(own, "The levy").speaker == "Harbour Times"  # an outlet's own words: it speaks
     named_post = by_text(quotes, "keep the details")  # a paper named "Post" is no post on social media
     assert named_post.speaker is None and named_post.relay == "Harbour Post"
 
