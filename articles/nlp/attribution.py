@@ -113,8 +113,13 @@ def _base_form(lower: str) -> str:
 
 
 def _is_speech_verb(token: Token) -> bool:
-    if _base_form(token.lower_) not in SPEECH_SET:
+    base = _base_form(token.lower_)
+    if base not in SPEECH_SET:
         return False
+    if base == "put":  # "as a ministry memo put it"
+        return any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children)
+    if base == "find":  # "an audit found that …": a document's findings, never a person's
+        return any(c.dep_ in SUBJECT_DEPS and c.lower_ in STATEMENT_NOUNS for c in token.children)
     pos = token.pos_
     if pos == "PROPN" and token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "compound", "appos"):
         return False  # "The Harbour Post reports": a name, where a title-case "Says" would be a verb

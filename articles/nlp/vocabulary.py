@@ -13,12 +13,13 @@ SPEECH_LEMMAS = (
     "joke quip shout yell whisper testify complain lament boast caution reiterate underline underscore "
     "highlight maintain counter retort affirm hail tout praise criticize criticise condemn blast slam "
     "point agree threaten demand repeat continue recount report reveal disagree object brag plead mention "
-    "indicate signal concur opine editorialize editorialise"
+    "indicate signal concur opine editorialize editorialise put find"
 ).split()
 IRREGULAR_FORMS = {
     "said": "say", "says": "say", "told": "tell", "wrote": "write", "written": "write", "writes": "write",
     "writing": "write", "saying": "say", "telling": "tell", "replied": "reply", "replies": "reply",
     "denied": "deny", "denies": "deny", "testified": "testify", "testifies": "testify",
+    "found": "find", "finds": "find", "puts": "put",
 }  # fmt: skip
 # Verbs whose ccomp we report as indirect speech: the plain reporting verbs only.
 INDIRECT_LEMMAS = {
@@ -92,6 +93,7 @@ ORGANISATION_NOUNS = {
 STATEMENT_NOUNS = {
     "statement", "communique", "communiqué", "report", "letter", "declaration", "release", "post", "tweet",
     "message", "transcript", "readout", "memo", "filing", "document", "note", "notice", "announcement",
+    "study", "audit", "survey", "review", "inquiry", "investigation", "analysis", "assessment",
 }  # fmt: skip
 # A quote right after these names something ("the so-called “Iron Curtain”"): nobody is reported saying it.
 NAMING_WORDS = (

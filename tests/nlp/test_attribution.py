@@ -486,6 +486,20 @@ def test_a_cue_hanging_on_a_preposition_or_an_object_takes_the_subject_of_the_ve
     assert by_text(quotes, "a piggy bank").speaker in ("Nwosu", "Emeka Nwosu")
 
 
+def test_documents_speak_through_their_findings_and_as_they_put_it(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "The main test for the permit is a “lawful source of income,” as a Harbour Authority memo put it.",
+        "A Harbour Audit Office review released last year found that the money could come from “the drug "
+        "trade or other crimes.”",
+        "Emeka Nwosu found the figures “puzzling.”",
+    )
+    assert by_text(quotes, "lawful source").speaker == "Harbour Authority"
+    assert by_text(quotes, "the drug trade").speaker == "Harbour Audit Office"
+    assert by_text(quotes, "puzzling").speaker is None  # a person who finds something says nothing
+
+
 def test_a_person_introduced_by_the_outlet_they_work_for_is_the_speaker(nlp):
     quotes = article(
         nlp,
