@@ -482,7 +482,12 @@ class _Reader:
         description = describe(subject=subject, phrase=phrase, name_tokens=name_tokens)
         named_appos = [
             c for c in subject.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i > subject.i
-        ]
+        ] or [  # "His partner at Lenox, Lawrence B. Cummings,": the parser hangs the name on the place
+            a
+            for p in subject.children if p.dep_ == "prep"
+            for o in p.children if o.dep_ == "pobj"
+            for a in o.children if a.dep_ == "appos" and a.ent_type_ == "PERSON"
+        ]  # fmt: skip
         if named_appos and (
             not name_tokens or looks_institutional(name_tokens, title_tokens, self.cast.name_words)
         ):
@@ -490,7 +495,8 @@ class _Reader:
             name_tokens, _ = split_name(_phrase(named_appos[0]), self.cast.name_words)
             description = strip_det(phrase)
             title_tokens = phrase
-            as_written = join_tokens([*phrase, *_phrase(named_appos[0])])
+            appos = [t for t in _phrase(named_appos[0]) if t not in phrase]
+            as_written = join_tokens([*phrase, *appos])
         if (
             len(name_tokens) == 1
             and capitalised_common_noun(name_tokens[0])
@@ -734,6 +740,9 @@ class _Reader:
 # --- noun phrases -----------------------------------------------------------------------------------------
 def _subject(verb: Token, quoted: Sequence[bool] = ()) -> Token | None:
     """The nsubj of a speech verb; participles and conjuncts borrow the subject of the verb they hang on."""
+    before = verb.doc[verb.i - 1] if verb.i else None
+    if verb.tag_ == "VBG" and before is not None and before.pos_ == "PROPN" and before.ent_type_ == "PERSON":
+        return before  # "footage of Hillary Clinton asking": the person the participle follows
     node = verb
     for _ in range(4):
         # a title quoted in the cue ("said on “Fox and Friends”") may be parsed as a subject: it never speaks

@@ -116,8 +116,13 @@ def split_name(
             core = core[:i]
             break
     name: list[Token] = []
-    for token in reversed(core):
+    for k, token in reversed(list(enumerate(core))):
         text = token.text
+        # "Charlie King", "Harold Justice": a title word after a first name ends a person's name
+        surname = (
+            not name and k > 0 and token.ent_type_ == "PERSON" and core[k - 1].ent_type_ == "PERSON"
+            and core[k - 1].pos_ == "PROPN" and core[k - 1].lower_ not in TITLE_WORDS
+        )  # fmt: skip
         if text in ("-", "‑") and name:
             name.insert(0, token)
             continue
@@ -143,7 +148,7 @@ def split_name(
         if (
             proper
             and text[:1].isupper()
-            and text.lower() not in TITLE_WORDS
+            and (text.lower() not in TITLE_WORDS or surname)
             and (token.ent_type_ != "NORP" or known)
         ):
             name.insert(0, token)

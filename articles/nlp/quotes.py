@@ -229,6 +229,8 @@ def _marks(*, text: str, start: int, end: int) -> list[_Mark]:
         before = text[pos - 1] if pos > start else " "
         after = text[pos + 1] if pos + 1 < end else " "
         left_flank = before in OPENING_CONTEXT  # nothing attached before: looks like an opener
+        if before in "'’" and pos - 2 >= start and not text[pos - 2].isspace() and char in "\"”":
+            left_flank = False  # ‘…,’" : an inner quote closed just before, so this mark closes too
         right_flank = not after.isalnum()  # nothing attached after: looks like a closer
         if char in DOUBLE_OPEN:
             # „…“ (German style) closes with “; a “ glued to the word before it closes too.

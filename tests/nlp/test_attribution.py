@@ -500,6 +500,20 @@ def test_documents_speak_through_their_findings_and_as_they_put_it(nlp):
     assert by_text(quotes, "puzzling").speaker is None  # a person who finds something says nothing
 
 
+def test_names_that_hang_where_the_parser_puts_them(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "“The levy will pass,” said Charlie King, a prominent harbour Democrat.",
+        "His former business partner at Lenox, Adaeze B. Okafor, called him a master of impossible deals. "
+        "“He showed again and again an ability to close deals that other people couldn't.”",
+        "The advertisement uses footage of Emeka Nwosu asking, “Why aren’t we fifty points ahead?”",
+    )
+    assert by_text(quotes, "The levy will").speaker == "Charlie King"  # a title word as a surname
+    assert by_text(quotes, "He showed").speaker == "Adaeze B. Okafor"  # the appositive of a place
+    assert by_text(quotes, "Why aren’t we").speaker == "Emeka Nwosu"  # the person a participle follows
+
+
 def test_a_person_introduced_by_the_outlet_they_work_for_is_the_speaker(nlp):
     quotes = article(
         nlp,

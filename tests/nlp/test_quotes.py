@@ -20,6 +20,9 @@ def test_offsets_exclude_the_marks():
 def test_a_nested_single_quote_belongs_to_the_outer_quote():
     assert texts("“They call it ‘salami tactics’ here,” he said.") == ["They call it ‘salami tactics’ here,"]
     assert texts("‘He told me “never” again,’ she said.") == ["He told me “never” again,"]
+    # a straight mark right after the inner quote's closer closes the outer one
+    text = "\"People say, 'It doesn't matter,'\" said Okafor. \"The question is, 'Ninety of what?' Ask.\""
+    assert texts(text) == ["People say, 'It doesn't matter,'", "The question is, 'Ninety of what?' Ask."]
 
 
 def test_apostrophes_are_not_quotation_marks():
