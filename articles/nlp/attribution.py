@@ -470,7 +470,7 @@ class _Reader:
         subject = owner
         lower = subject.lower_
         if subject.pos_ == "PRON" or lower in {"he", "she", "they", "it", "we", "i"}:
-            return self._pronoun(word=subject.text, position=position)
+            return self._pronoun(pronoun=subject, position=position)
         phrase = _phrase(subject)
         as_written = strip_det(phrase, keep_the=True)
         name_tokens, title_tokens = split_name(phrase, self.cast.name_words)
@@ -553,13 +553,25 @@ class _Reader:
                 return strip_det(list(ent), keep_the=True)
         return ""
 
-    def _pronoun(self, *, word: str, position: int) -> _Referent | None:
+    def _pronoun(self, *, pronoun: Token, position: int) -> _Referent | None:
+        word = pronoun.text
         lower = word.lower()
         if lower in ("i", "we"):
             return None
         wanted = "institution" if lower == "it" else "person"
         gender = {"he": "m", "she": "f"}.get(lower, "")
         here = self.paragraph_of(position)
+        # "Ban condemned what he called a “breach”": a pronoun in a clause of a sentence a person leads
+        root = self.sent_span(pronoun.i).root
+        leads = [
+            c for c in root.children
+            if c.dep_ in SUBJECT_DEPS and c.pos_ == "PROPN" and c.i < pronoun.i and not self.quoted[c.i]
+        ]  # fmt: skip
+        if wanted == "person" and leads and pronoun.head != root and not self.quoted[root.i]:
+            lead = self._resolve(subject=leads[-1], position=leads[-1].idx)
+            known = self.cast.people.get(lead.name or "") if lead else None
+            if lead and lead.kind == "person" and not (gender and known and known.gender not in ("", gender)):
+                return replace(lead, as_written=word)
         # "Dunn disagreed. “…,” he said.": the subject of the sentence just before, in the same paragraph
         # or, for a pronoun opening its paragraph, of the paragraph before ("The Labor leader spoke. ¶ He said: …")
         opens_paragraph = self.sent_span(self.token_at(position)).start_char == self.paragraphs[here][0]

@@ -123,6 +123,12 @@ def split_name(
             not name and k > 0 and token.ent_type_ == "PERSON" and core[k - 1].ent_type_ == "PERSON"
             and core[k - 1].pos_ == "PROPN" and core[k - 1].lower_ not in TITLE_WORDS
         )  # fmt: skip
+        doc = token.doc
+        # "Ban Ki-moon": the lower-case half of a hyphenated name
+        hyphen_tail = (
+            token.i >= 2 and doc[token.i - 1].text in ("-", "‑") and not doc[token.i - 1].whitespace_
+            and not doc[token.i - 2].whitespace_ and doc[token.i - 2].text[:1].isupper()
+        )  # fmt: skip
         if text in ("-", "‑") and name:
             name.insert(0, token)
             continue
@@ -147,7 +153,7 @@ def split_name(
             break  # "In Moscow Wang": a place glued to a name is not part of it
         if (
             proper
-            and text[:1].isupper()
+            and (text[:1].isupper() or hyphen_tail)
             and (text.lower() not in TITLE_WORDS or surname)
             and (token.ent_type_ != "NORP" or known)
         ):

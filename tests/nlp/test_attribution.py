@@ -514,6 +514,16 @@ def test_names_that_hang_where_the_parser_puts_them(nlp):
     assert by_text(quotes, "Why aren’t we").speaker == "Emeka Nwosu"  # the person a participle follows
 
 
+def test_a_pronoun_in_a_clause_is_the_person_leading_the_sentence(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "President Emeka Nwosu said the levy would stay.",
+        "Secretary General Lin Wei-ming condemned what he called a “brazen breach” of the harbour rules.",
+    )
+    assert by_text(quotes, "brazen breach").speaker == "Lin Wei-ming"
+
+
 def test_a_person_introduced_by_the_outlet_they_work_for_is_the_speaker(nlp):
     quotes = article(
         nlp,
