@@ -332,6 +332,8 @@ class _Reader:
             if referent is not None:
                 relay = relay or referent.as_written
                 relayed_by = relayed_by or "according to"
+        if own_words is not None and not any(t.lower_ == "citing" for t in sent):
+            return own_words
         # 3. A colon frame: "Wang said:" / "Wang: “…”" just before the quote.
         colon = self._colon_frame(first=first, sent=sent)
         if colon is not None:
@@ -340,8 +342,6 @@ class _Reader:
         after = self._next_sentence_cue(sent=sent)
         if after is not None:
             return after
-        if own_words is not None and not any(t.lower_ == "citing" for t in sent):
-            return own_words
         if relayed_by:
             return _Cue(referent=_Referent(name=None, as_written=""), cue=relayed_by, relay=relay)
         if not self._whole_sentence(first=first, last=last, sent=sent):

@@ -77,7 +77,7 @@ MEDIA_NAMES = {
 }  # fmt: skip
 # Cue verbs by which an outlet speaks for itself ("the Times wrote", "PolitiFact rated it"): its own words,
 # where "reported" or "according to" pass on someone else's.
-OWN_WORDS_LEMMAS = {"write", "editorialize", "editorialise", "opine"}
+OWN_WORDS_LEMMAS = {"write", "editorialize", "editorialise", "opine", "report"}
 MEDIA_NOUNS = {
     "agency", "newspaper", "television", "tv", "radio", "broadcaster", "network", "channel", "outlet",
     "daily", "magazine", "website", "journal", "times", "post", "news", "press", "gazette", "herald",
