@@ -62,7 +62,7 @@ eval-polnear: $(STAMP)
 	@rm -rf var/polnear-dev && mkdir -p var
 	@$(PY) bin/polnear_to_gold.py "$(POLNEAR)" var/polnear-dev dev >/dev/null
 	@echo "== PolNeAR dev split"
-	@$(PY) bin/eval_corpus.py var/polnear-dev $(if $(VERBOSE),--verbose)
+	@$(PY) bin/eval_corpus.py var/polnear-dev --body-only $(if $(VERBOSE),--verbose)
 
 # Performance figures against the targets of the performance issue: SQLite always, PostgreSQL too when
 # DATABASE_URL names one (its own database there: BENCH_DATABASE, default verbatim_bench, recreated).

@@ -13,13 +13,13 @@ SPEECH_LEMMAS = (
     "joke quip shout yell whisper testify complain lament boast caution reiterate underline underscore "
     "highlight maintain counter retort affirm hail tout praise criticize criticise condemn blast slam "
     "point agree threaten demand repeat continue recount report reveal disagree object brag plead mention "
-    "indicate signal concur opine editorialize editorialise put find"
+    "indicate signal concur opine editorialize editorialise put find speak talk liken"
 ).split()
 IRREGULAR_FORMS = {
     "said": "say", "says": "say", "told": "tell", "wrote": "write", "written": "write", "writes": "write",
     "writing": "write", "saying": "say", "telling": "tell", "replied": "reply", "replies": "reply",
     "denied": "deny", "denies": "deny", "testified": "testify", "testifies": "testify",
-    "found": "find", "finds": "find", "puts": "put",
+    "found": "find", "finds": "find", "puts": "put", "spoke": "speak", "spoken": "speak",
 }  # fmt: skip
 # Verbs whose ccomp we report as indirect speech: the plain reporting verbs only.
 INDIRECT_LEMMAS = {
