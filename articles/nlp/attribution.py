@@ -312,8 +312,10 @@ class _Reader:
             subject = _subject(candidate, self.quoted)
             if subject is None:
                 continue
+            named = subject.ent_type_ == "PERSON" or subject.text in self.cast.name_words  # "Trump" tagged a noun
             if subject.head != candidate and subject.pos_ == "NOUN" and subject.lower_ not in PERSON_NOUNS:
-                continue  # "the nations" borrowed from a verb the speech verb hangs on: not a speaker
+                if not named:
+                    continue  # "the nations" borrowed from a verb the speech verb hangs on: not a speaker
             referent = self._resolve(subject=subject, position=candidate.idx)
             if referent is None:
                 continue

@@ -526,6 +526,17 @@ def test_a_pronoun_in_a_clause_is_the_person_leading_the_sentence(nlp):
     assert by_text(quotes, "brazen breach").speaker == "Lin Wei-ming"
 
 
+def test_verbs_of_scorn_cue_quotes(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "Senator Emeka Nwosu mocked Adaeze Okafor for “having a tough night.”",
+        "Okafor dismissed the district as “a suburb of the port.”",
+    )
+    assert by_text(quotes, "having a tough").speaker == "Emeka Nwosu"
+    assert by_text(quotes, "a suburb").speaker in ("Okafor", "Adaeze Okafor")
+
+
 def test_a_person_introduced_by_the_outlet_they_work_for_is_the_speaker(nlp):
     quotes = article(
         nlp,

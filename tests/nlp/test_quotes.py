@@ -103,3 +103,8 @@ def test_a_quote_that_lost_its_opening_mark_runs_from_its_paragraph_start():
 def test_an_unclosed_quote_without_a_closing_paragraph_stays_in_its_own():
     text = "“We rebuilt the wall in a year.\n\nNobody thought we could.\n\nThe council met on Monday."
     assert texts(text) == ["We rebuilt the wall in a year."]
+
+
+def test_a_plural_possessive_never_opens_a_quote_that_runs_on():
+    text = "Okafor dismissed the Nwosus’ claims about the fund.\n\n“Both sides signed the same deal,” she said."
+    assert texts(text) == ["Both sides signed the same deal,"]
