@@ -129,6 +129,10 @@ def split_name(
             token.i >= 2 and doc[token.i - 1].text in ("-", "‑") and not doc[token.i - 1].whitespace_
             and not doc[token.i - 2].whitespace_ and doc[token.i - 2].text[:1].isupper()
         )  # fmt: skip
+        if token.ent_type_ in ("DATE", "TIME"):
+            if name:
+                break
+            continue  # "asked Trump Wednesday": a day after a name is no part of it
         if text in ("-", "‑") and name:
             name.insert(0, token)
             continue

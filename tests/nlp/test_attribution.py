@@ -537,6 +537,18 @@ def test_verbs_of_scorn_cue_quotes(nlp):
     assert by_text(quotes, "a suburb").speaker in ("Okafor", "Adaeze Okafor")
 
 
+def test_a_day_is_no_part_of_a_name_and_an_ad_speaks_for_whoever_releases_it(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "The host asked Senator Nwosu Wednesday if the wall was still in his plans.",
+        "“We will build it. It is so simple,” Nwosu said.",
+        "Senator Adaeze Okafor is releasing a new advertisement that urges voters to “send a message” to banks.",
+    )
+    assert by_text(quotes, "We will build").speaker == "Nwosu"
+    assert by_text(quotes, "send a message").speaker == "Adaeze Okafor"
+
+
 def test_a_person_introduced_by_the_outlet_they_work_for_is_the_speaker(nlp):
     quotes = article(
         nlp,
