@@ -50,7 +50,8 @@ from articles.nlp.vocabulary import (
 # "“…” ― Carla Sanchez": a dash and a name of one to five capitalised words right after a closing mark, then
 # the end of the line, a full stop or a comma (", 25, of Dallas"). Spaces may be no-break ones, never a newline.
 SIGNATURE = re.compile(
-    r"[^\S\n]*[―—–-]+[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\S\n]*(?=[\n,.]|$)"
+    r"(?:[^\S\n]*|[^\S\n]*\n\s*(?=[―—–-]))"  # on the same line, or on a line of its own ("¶ - Sanders.")
+    r"[―—–-]+[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n]+[A-Z][\w.'’-]*){0,4})[^\S\n]*(?=[\n,.]|$)"
 )
 # A quotation with no cue of its own keeps the previous quotation's speaker this many paragraphs on.
 FLOOR_PARAGRAPHS = 3

@@ -168,6 +168,10 @@ def split_name(
         break
     while name and (name[0].text in ("-", "‑") or name[0].lower_ in NAME_PARTICLES and len(name) == 1):
         name.pop(0)
+    # "Paul Ryan Joins Growing List": title-case words after a person entity are a heading's, not the name's
+    people = [k for k, t in enumerate(name) if t.ent_type_ == "PERSON"]
+    if people and len(name) - people[-1] > 2 and not any(t.text in name_words for t in name[people[-1] + 1 :]):
+        name = name[: people[-1] + 1]
     rest = [t for t in phrase if t not in name]
     return name, rest
 

@@ -458,6 +458,9 @@ def test_signed_lines_of_one_paragraph_each_name_their_own_speaker(nlp):
     assert by_text(quotes, "The levy").speaker == "Adaeze Okafor"
     assert by_text(quotes, "Nobody asked").speaker == "Emeka Nwosu"
     assert by_text(quotes, "Prices will rise").speaker == "Grace T. Abara"
+    # fact-check style: the claim in a paragraph, the speaker on a line of its own under it
+    checked = article(nlp, "Claims checked", "“Big firms pay no tax at all.”", "- Okafor.", "The claim is complex.")
+    assert by_text(checked, "Big firms").speaker == "Okafor"
 
 
 def test_a_name_after_the_quote_speaks_however_the_parser_hangs_it(nlp):
@@ -547,6 +550,17 @@ def test_a_day_is_no_part_of_a_name_and_an_ad_speaks_for_whoever_releases_it(nlp
     )
     assert by_text(quotes, "We will build").speaker == "Nwosu"
     assert by_text(quotes, "send a message").speaker == "Adaeze Okafor"
+
+
+def test_title_case_words_after_a_name_belong_to_a_heading(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "Her campaign blasted out an email to supporters stating, “Speaker Tom Hardy Joins Growing List of "
+        "Conservatives Rebuking the Levy as It Passes.”",
+        "“This is a disaster,” Hardy said.",
+    )
+    assert by_text(quotes, "This is a disaster").speaker == "Tom Hardy"
 
 
 def test_a_person_introduced_by_the_outlet_they_work_for_is_the_speaker(nlp):
