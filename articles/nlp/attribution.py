@@ -579,12 +579,11 @@ class _Reader:
         # or, for a pronoun opening its paragraph, of the paragraph before ("The Labor leader spoke. ¶ He said: …")
         opens_paragraph = self.sent_span(self.token_at(position)).start_char == self.paragraphs[here][0]
         salient = self._previous_subject(position=position, same_paragraph=not opens_paragraph)
-        if salient is not None and opens_paragraph and salient.kind != wanted:
+        if salient is not None and (opens_paragraph or gender) and salient.kind != wanted:
             role = content_words(salient.description)
             if not (wanted == "person" and role and role[-1] in PERSON_NOUNS | TITLE_WORDS):
-                salient = (
-                    None  # across paragraphs only a person ("the Labor leader"), not "Significant progress"
-                )
+                # across paragraphs, or as "he" or "she", only a person ("the Labor leader"), not "tax relief"
+                salient = None
         if salient is not None and (salient.kind == wanted or (salient.kind is None and wanted == "person")):
             seen = self.cast.people.get(salient.name or "")
             if not (gender and seen and seen.gender and seen.gender != gender):

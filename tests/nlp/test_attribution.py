@@ -563,6 +563,17 @@ def test_title_case_words_after_a_name_belong_to_a_heading(nlp):
     assert by_text(quotes, "This is a disaster").speaker == "Tom Hardy"
 
 
+def test_she_is_never_the_thing_the_sentence_before_was_about(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "Senator Emeka Nwosu voted against the levy.",
+        "As Adaeze Okafor told the Harbour Daily, tax relief is given in exchange for creating jobs. There was, "
+        "she said, “an implicit bargain.”",
+    )
+    assert by_text(quotes, "an implicit bargain").speaker == "Adaeze Okafor"
+
+
 def test_a_person_introduced_by_the_outlet_they_work_for_is_the_speaker(nlp):
     quotes = article(
         nlp,
