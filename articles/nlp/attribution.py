@@ -479,7 +479,11 @@ class _Reader:
         name_tokens, title_tokens = split_name(phrase, self.cast.name_words)
         # An outlet relays, but "CNN host Jane Doe" is a person introduced with the outlet she works for.
         introduced = any(t.lower_ in PERSON_NOUNS or t.lower_ in TITLE_WORDS for t in title_tokens)
-        person = bool(name_tokens) and (introduced or any(t.ent_type_ == "PERSON" for t in name_tokens))
+        person = bool(name_tokens) and (
+            introduced
+            or any(t.ent_type_ == "PERSON" for t in name_tokens)
+            or bool(self.cast.full_name(name=join_tokens(name_tokens)))  # "Guardian said" after "Mayor Don Guardian"
+        )
         if is_media(phrase) and not person:
             return _Referent(name=None, as_written=as_written, kind="media")
         description = describe(subject=subject, phrase=phrase, name_tokens=name_tokens)

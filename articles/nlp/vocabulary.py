@@ -14,7 +14,8 @@ SPEECH_LEMMAS = (
     "highlight maintain counter retort affirm hail tout praise criticize criticise condemn blast slam "
     "point agree threaten demand repeat continue recount report reveal disagree object brag plead mention "
     "indicate signal concur opine editorialize editorialise put find speak talk liken mock dismiss retaliate "
-    "gush interject quote question"
+    "gush interject quote question fume bark muse proclaim snap scoff rail chide scold gripe sneer wonder "
+    "exclaim crow rant grumble"
 ).split()
 IRREGULAR_FORMS = {
     "said": "say", "says": "say", "told": "tell", "wrote": "write", "written": "write", "writes": "write",

@@ -574,6 +574,18 @@ def test_she_is_never_the_thing_the_sentence_before_was_about(nlp):
     assert by_text(quotes, "an implicit bargain").speaker == "Adaeze Okafor"
 
 
+def test_a_person_whose_surname_names_a_paper_is_a_person(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "Mayor Don Guardian welcomed the visit.",
+        "“The casino is having some difficult times now,” Guardian said.",
+        "“Go back to your paper,” Okafor barked.",
+    )
+    assert by_text(quotes, "The casino").speaker == "Don Guardian"
+    assert by_text(quotes, "Go back").speaker == "Okafor"
+
+
 def test_a_person_introduced_by_the_outlet_they_work_for_is_the_speaker(nlp):
     quotes = article(
         nlp,
