@@ -422,8 +422,8 @@ class _Reader:
         k = first - 1
         while k >= 0 and doc[k].is_space:
             k -= 1
-        if k < 0 or doc[k].text != ":":
-            return None
+        if k < 0 or doc[k].text not in (":", "--", "—", "–"):
+            return None  # "Wang said: “…”", or a dash in its place ("Trump embraced the idea -- “…”")
         frame_start = self.sent_span(k).start
         frame = doc[frame_start:k]
         speech = [t for t in frame if _is_speech_verb(t) and not self.in_quote(t)]
@@ -439,7 +439,7 @@ class _Reader:
                     return _Cue(referent=referent, cue=_cue_words(verb))
         # "Wang: “…”" — a name (or noun phrase) alone before the colon.
         words = [t for t in frame if not t.is_punct and not t.is_space]
-        if words and len(words) <= 6:
+        if words and len(words) <= 6 and doc[k].text == ":":
             head = words[-1]
             while head.head != head and frame.start <= head.head.i < k and head.dep_ in ("compound", "flat"):
                 head = head.head

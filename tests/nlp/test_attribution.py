@@ -586,6 +586,17 @@ def test_a_person_whose_surname_names_a_paper_is_a_person(nlp):
     assert by_text(quotes, "Go back").speaker == "Okafor"
 
 
+def test_a_dash_frames_a_quote_as_a_colon_does(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "Senator Emeka Nwosu spoke first.",
+        'Adaeze Okafor also embraced the harbour levy -- "I think the levy is peanuts compared to what the '
+        'storms would cost us."',
+    )
+    assert by_text(quotes, "I think the levy").speaker == "Adaeze Okafor"
+
+
 def test_a_person_introduced_by_the_outlet_they_work_for_is_the_speaker(nlp):
     quotes = article(
         nlp,
