@@ -313,10 +313,13 @@ class _Reader:
             subject = _subject(candidate, self.quoted)
             if subject is None:
                 continue
-            named = subject.ent_type_ == "PERSON" or subject.text in self.cast.name_words  # "Trump" tagged a noun
-            if subject.head != candidate and subject.pos_ == "NOUN" and subject.lower_ not in PERSON_NOUNS:
-                if not named:
-                    continue  # "the nations" borrowed from a verb the speech verb hangs on: not a speaker
+            # a name the tagger calls a noun ("Trump shot back, saying …") still speaks
+            named = subject.ent_type_ == "PERSON" or subject.text in self.cast.name_words
+            borrowed = (
+                subject.head != candidate and subject.pos_ == "NOUN" and subject.lower_ not in PERSON_NOUNS
+            )
+            if borrowed and not named:
+                continue  # "the nations" borrowed from a verb the speech verb hangs on: not a speaker
             referent = self._resolve(subject=subject, position=candidate.idx)
             if referent is None:
                 continue
@@ -482,7 +485,8 @@ class _Reader:
         person = bool(name_tokens) and (
             introduced
             or any(t.ent_type_ == "PERSON" for t in name_tokens)
-            or bool(self.cast.full_name(name=join_tokens(name_tokens)))  # "Guardian said" after "Mayor Don Guardian"
+            # "Guardian said" after "Mayor Don Guardian": the person, not the paper
+            or bool(self.cast.full_name(name=join_tokens(name_tokens)))
         )
         if is_media(phrase) and not person:
             return _Referent(name=None, as_written=as_written, kind="media")
@@ -576,8 +580,12 @@ class _Reader:
         ]  # fmt: skip
         if wanted == "person" and leads and pronoun.head != root and not self.quoted[root.i]:
             lead = self._resolve(subject=leads[-1], position=leads[-1].idx)
-            known = self.cast.people.get(lead.name or "") if lead else None
-            if lead and lead.kind == "person" and not (gender and known and known.gender not in ("", gender)):
+            person = self.cast.people.get(lead.name or "") if lead else None
+            if (
+                lead
+                and lead.kind == "person"
+                and not (gender and person and person.gender not in ("", gender))
+            ):
                 return replace(lead, as_written=word)
         # "Dunn disagreed. “…,” he said.": the subject of the sentence just before, in the same paragraph
         # or, for a pronoun opening its paragraph, of the paragraph before ("The Labor leader spoke. ¶ He said: …")
@@ -777,7 +785,8 @@ def _subject(verb: Token, quoted: Sequence[bool] = ()) -> Token | None:
                 return _nearest_name_before(node)
             node = node.head
             if node.dep_ == "prep" and node.head.pos_ == "VERB":
-                node = node.head  # "sings before asking": the preposition hangs on the verb whose subject asks
+                # "turned to her before asking": the preposition hangs on the verb whose subject asks
+                node = node.head
             continue
         if node.dep_ == "acl" and node.head.dep_ == "dobj":
             node = node.head.head  # "unleashed a series of tweets saying": whoever unleashed them says it

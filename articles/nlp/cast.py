@@ -170,7 +170,11 @@ def split_name(
         name.pop(0)
     # "Paul Ryan Joins Growing List": title-case words after a person entity are a heading's, not the name's
     people = [k for k, t in enumerate(name) if t.ent_type_ == "PERSON"]
-    if people and len(name) - people[-1] > 2 and not any(t.text in name_words for t in name[people[-1] + 1 :]):
+    if (
+        people
+        and len(name) - people[-1] > 2
+        and not any(t.text in name_words for t in name[people[-1] + 1 :])
+    ):
         name = name[: people[-1] + 1]
     rest = [t for t in phrase if t not in name]
     return name, rest

@@ -186,6 +186,13 @@ def _scan(*, text: str, start: int, end: int, ignored: set[int]) -> tuple[list[Q
                     QuoteSpan(start=opener.pos + 1, end=mark.pos, open_mark=opener.char, close_mark=mark.char)
                 )
         elif mark.can_open:
+            if (
+                mark.family == "single"
+                and mark.char in "’'"
+                and mark.pos > start
+                and text[mark.pos - 1].isalnum()
+            ):
+                continue  # "Sanders’ campaign" closing nothing: a possessive, never an opener
             if mark.family == "double" and "double" in open_families:
                 # Quotes do not nest in their own family: the earlier opener was a stray.
                 while stack and stack[-1].family != "double":
@@ -231,7 +238,7 @@ def _marks(*, text: str, start: int, end: int) -> list[_Mark]:
         before = text[pos - 1] if pos > start else " "
         after = text[pos + 1] if pos + 1 < end else " "
         left_flank = before in OPENING_CONTEXT  # nothing attached before: looks like an opener
-        if before in "'’" and pos - 2 >= start and not text[pos - 2].isspace() and char in "\"”":
+        if before in "'’" and pos - 2 >= start and not text[pos - 2].isspace() and char in '"”':
             left_flank = False  # ‘…,’" : an inner quote closed just before, so this mark closes too
         right_flank = not after.isalnum()  # nothing attached after: looks like a closer
         if char in DOUBLE_OPEN:

@@ -280,9 +280,13 @@ def test_outlets_are_relays_not_speakers(nlp):
     assert "Interfax" in by_text(quotes, "There is no").relay
     outlet_only = by_text(quotes, "all but done")
     assert outlet_only.speaker is None and "Wall Street Journal" in outlet_only.relay
-    own = article(nlp, "Harbour levy", "“The levy is a tax by another name,” the Harbour Times wrote on Monday.")
+    own = article(
+        nlp, "Harbour levy", "“The levy is a tax by another name,” the Harbour Times wrote on Monday."
+    )
     assert by_text(own, "The levy").speaker == "Harbour Times"  # an outlet's own words: it speaks
-    wire = article(nlp, "Poll", "The lead is “roughly what it has been all month,” reported Reuters. Others said no.")
+    wire = article(
+        nlp, "Poll", "The lead is “roughly what it has been all month,” reported Reuters. Others said no."
+    )
     assert by_text(wire, "roughly what").speaker == "Reuters"
     # a paper named "Post" is no post on social media; reporting with nobody cited, it speaks for itself
     assert by_text(quotes, "keep the details").speaker == "Harbour Post"
@@ -459,7 +463,9 @@ def test_signed_lines_of_one_paragraph_each_name_their_own_speaker(nlp):
     assert by_text(quotes, "Nobody asked").speaker == "Emeka Nwosu"
     assert by_text(quotes, "Prices will rise").speaker == "Grace T. Abara"
     # fact-check style: the claim in a paragraph, the speaker on a line of its own under it
-    checked = article(nlp, "Claims checked", "“Big firms pay no tax at all.”", "- Okafor.", "The claim is complex.")
+    checked = article(
+        nlp, "Claims checked", "“Big firms pay no tax at all.”", "- Okafor.", "The claim is complex."
+    )
     assert by_text(checked, "Big firms").speaker == "Okafor"
 
 

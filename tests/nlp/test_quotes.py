@@ -106,5 +106,15 @@ def test_an_unclosed_quote_without_a_closing_paragraph_stays_in_its_own():
 
 
 def test_a_plural_possessive_never_opens_a_quote_that_runs_on():
-    text = "Okafor dismissed the Nwosus’ claims about the fund.\n\n“Both sides signed the same deal,” she said."
+    text = (
+        "Okafor dismissed the Nwosus’ claims about the fund.\n\n“Both sides signed the same deal,” she said."
+    )
     assert texts(text) == ["Both sides signed the same deal,"]
+
+
+def test_two_plural_possessives_never_pair_up_as_a_quote():
+    text = (
+        "She won, rather than just a “regional” candidate, as the Nwosus’ campaign manager said.\n"
+        "She has 1,600 delegates, compared to the Nwosus’ 1,300."
+    )
+    assert texts(text) == ["regional"]
