@@ -178,6 +178,17 @@ def test_export_writes_one_record_per_quote_in_jsonl_and_csv(tmp_path):
     assert len(rows) == len(records) and rows[0]["article"] == records[0]["article"]
 
 
+def test_the_csv_of_quotes_never_hands_a_spreadsheet_a_formula():
+    text = "Senator Ada Okafor said: “=1+2 is what the levy adds up to.”"
+    source = Source(source_name="=cmd.txt", text=text, title="Port levy", outlet="@outlet")
+    assert [o.status for o in ingest_sources(sources=[source], overrides=Overrides())] == ["created"]
+    out = io.StringIO()
+    call_command("export_quotes", "--format", "csv", stdout=out)
+    (row,) = csv.DictReader(io.StringIO(out.getvalue()))
+    assert row["article"] == "'=cmd.txt" and row["outlet"] == "'@outlet" and row["text"].startswith("'=1+2")
+    assert row["start"].isdigit()  # numbers stay numbers
+
+
 def long_article(seed: int, quotes: int) -> str:
     """An article of many long quotes in words drawn at random: hundreds of distinct index keys."""
     import random

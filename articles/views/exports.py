@@ -1,6 +1,5 @@
 """Statements with their renderings and labels, as CSV and JSON, for journalists' own analysis."""
 
-import csv
 import json
 
 from django.db.models import Prefetch
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from articles.models import Quote, Statement, VariantLabel
 from articles.roles import can_annotate, require
+from articles.spreadsheet import SafeWriter
 from articles.views.api import rendering_json, statement_json
 
 CSV_FIELDS = [
@@ -57,7 +57,7 @@ class _Echo:
 @require_GET
 @require(can_annotate)
 def statements_csv(request: HttpRequest) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    writer = SafeWriter(_Echo())
 
     def rows():
         yield writer.writerow(CSV_FIELDS)

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import AuditEvent, Quote, VariantLabel
+from articles.models import AuditEvent, Outlet, Quote, Statement, VariantLabel
 from tests.factories import make_statement_with_renderings, make_user
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +140,22 @@ def test_exports_parse_back(client, world):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == Quote.objects.count()
     assert any("trimmed/1" in row["labels"] for row in rows)
+
+
+def test_the_csv_export_never_hands_a_spreadsheet_a_formula(client, world):
+    hostile = '=HYPERLINK("http://x.example","open")'
+    statement = make_statement_with_renderings(speaker_name="@SUM(A1)", text=hostile, outlets=1)
+    quote = statement.renderings.get()
+    Outlet.objects.filter(pk=quote.article.outlet_id).update(name="+cmd|' /C calc'!A0")
+    Statement.objects.filter(pk=statement.pk).update(label="-2+3")
+    client.force_login(make_user("journalist"))
+    text = b"".join(client.get(reverse("export_statements_csv")).streaming_content).decode()
+    row = next(r for r in csv.DictReader(io.StringIO(text)) if r["rendering"] == str(quote.pk))
+    assert row["text"] == "'" + hostile
+    assert row["outlet"] == "'+cmd|' /C calc'!A0"
+    assert row["statement_label"] == "'-2+3"
+    assert row["speaker"] == "'@SUM(A1)"
+    assert row["divergence"] in ("", "0.0", "0")  # numbers stay numbers
 
 
 def test_exports_need_a_journalist(client, world):

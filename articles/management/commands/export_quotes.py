@@ -1,10 +1,10 @@
-import csv
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from articles.models import Quote
+from articles.spreadsheet import SafeDictWriter
 
 FIELDS = [
     "article", "outlet", "published", "title", "text", "start", "end", "kind", "speaker", "speaker_as_written",
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         sink = Sink(stream.write if stream else lambda text: self.stdout.write(text, ending=""))
         try:
             if format == "csv":
-                writer = csv.DictWriter(sink, fieldnames=FIELDS)
+                writer = SafeDictWriter(sink, fieldnames=FIELDS)
                 writer.writeheader()
                 writer.writerows(quote_records())
             else:
