@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import URLValidator
 
 from articles.models import Label, Outlet, Speaker
 
@@ -74,7 +75,13 @@ class UploadForm(forms.Form):
     published = forms.DateField(
         required=False, label="Publication date", widget=forms.DateInput(attrs={"type": "date"})
     )
-    url = forms.URLField(required=False, max_length=2000, label="URL", assume_scheme="https")
+    url = forms.URLField(
+        required=False,
+        max_length=2000,
+        label="URL",
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"], message="Enter an http or https address.")],
+    )
 
     def __init__(self, *args, limits=None, **kwargs):
         from articles.sources import ACCEPTED

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from articles.sources import web_address
+
 
 class Decision(models.TextChoices):
     """How a speaker, statement or alias was decided."""
@@ -58,6 +60,11 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.source_name
+
+    @property
+    def link(self) -> str | None:
+        """The address to link to: an http(s) URL only, whatever was stored before such checks existed."""
+        return web_address(self.url)
 
 
 class SpeakerKind(models.TextChoices):

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 __all__ = ["ACCEPTED", "Limits", "Source", "SourceError", "read_bytes", "read_pasted", "read_paths"]
 
@@ -255,6 +256,18 @@ def _binary_kind(data: bytes) -> str | None:
     return "contains NUL bytes" if b"\x00" in data[:65536] else None
 
 
+def web_address(value: str | None) -> str | None:
+    """The address as given when it is an http(s) URL with a host; None for anything else.
+
+    An article's address becomes its "original" link: a javascript:, data: or file: address must never get
+    that far, wherever it comes from (a JSON record, a page's og:url, the command line, the upload form)."""
+    value = (value or "").strip()
+    if not value or any(ord(c) < 32 or c.isspace() for c in value):
+        return None  # browsers drop tabs and newlines inside a scheme: "java\tscript:" is still script
+    parts = urlsplit(value)
+    return value if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
 def _normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -328,6 +341,9 @@ def _from_object(
         if value is not None and not isinstance(value, str):
             return SourceError(default_name, f"field '{key}' must be a string", line=line)
         fields[key] = value.strip() if isinstance(value, str) and value.strip() else None
+    if fields["url"] and not web_address(fields["url"]):
+        warnings = (*warnings, f"field 'url' ignored: {fields['url'][:80]!r} is not an http(s) address")
+        fields["url"] = None
     name = fields["source_name"] or fields["url"] or default_name
     text = obj.get("text", obj.get("body"))
     if text is None:
@@ -631,7 +647,7 @@ def _from_html(name: str, text: str, warnings: tuple[str, ...]) -> Source | Sour
         text="\n\n".join(paragraphs),
         title=title,
         outlet=meta.get("og:site_name") or None,
-        url=meta.get("og:url") or meta.get("canonical") or None,
+        url=web_address(meta.get("og:url")) or web_address(meta.get("canonical")),
         published=published,
         warnings=warnings,
     )

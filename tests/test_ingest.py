@@ -126,6 +126,12 @@ def test_failures_name_the_file_and_line(tmp_path):
     assert "broken.jsonl:2:" in err.getvalue()
 
 
+def test_a_url_that_is_not_http_is_refused_before_anything_is_read():
+    with pytest.raises(CommandError, match="not an http"):
+        ingest(CORPUS, url="javascript:alert(1)")
+    assert Article.objects.count() == 0
+
+
 def test_a_missing_path_is_reported_and_fails():
     with pytest.raises(CommandError):
         ingest(CORPUS / "does-not-exist.txt")

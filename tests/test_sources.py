@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.sources import Limits, Source, SourceError, read_bytes, read_pasted, read_paths
+from articles.sources import Limits, Source, SourceError, read_bytes, read_pasted, read_paths, web_address
 
 DATA = Path(__file__).parent / "data" / "sources"
 STORY = "Harbour strike ends\n\nDock workers returned on Tuesday.\n\n“It is fair,” Baker said.\n"
@@ -143,6 +143,31 @@ def test_a_json_object_gives_its_fields():
         url="https://courier.example/a",
         published=datetime.date(2024, 3, 12),
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        "http:no-host",
+    ],
+)
+def test_only_http_addresses_are_kept_from_json_and_pages(url):
+    source = only(read_bytes("one.json", json.dumps({"text": "Workers returned.", "url": url}).encode()))
+    assert source.url is None and source.source_name == "one.json"
+    assert any("not an http(s) address" in w for w in source.warnings)
+    page = f'<html><head><meta property="og:url" content="{url}"></head><body><p>Workers returned.</p></body></html>'
+    assert only(read_bytes("one.html", page.encode())).url is None
+
+
+def test_web_address_keeps_http_and_https():
+    assert web_address(" https://courier.example/a?b=1 ") == "https://courier.example/a?b=1"
+    assert web_address("HTTP://courier.example/") == "HTTP://courier.example/"
+    assert web_address("") is None and web_address(None) is None
 
 
 def test_a_json_object_without_name_or_url_is_named_after_the_file():

@@ -124,6 +124,13 @@ def test_pasted_text_is_ingested_with_the_outlet_date_and_url_given(admin_client
     assert str(article.published) == "2024-03-05" and article.url == "https://example.org/a"
 
 
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/a"])
+def test_an_upload_with_an_address_that_is_not_http_is_refused_at_the_form(admin_client, url):
+    response = upload(admin_client, text=SEEDS[4].read_text(), url=url)
+    assert response.status_code == 200 and not IngestJob.objects.exists()
+    assert "http or https" in response.content.decode() or "Enter a valid URL" in response.content.decode()
+
+
 @pytest.mark.parametrize("role", [None, "journalist"])
 def test_only_admins_may_upload_nothing_is_stored_otherwise(client, media, role):
     if role:

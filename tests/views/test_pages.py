@@ -89,6 +89,14 @@ def test_markup_in_an_article_is_shown_as_text_never_run(client):
     assert "<img src=x" not in html and 'href="javascript:' not in html
 
 
+def test_an_article_links_to_its_original_only_over_http(client):
+    stored = make_article(url="javascript:alert(document.cookie)")  # stored before addresses were checked
+    assert 'href="javascript:' not in client.get(reverse("article_detail", args=[stored.pk])).content.decode()
+    linked = make_article(url="https://courier.example/a")
+    html = client.get(reverse("article_detail", args=[linked.pk])).content.decode()
+    assert 'href="https://courier.example/a"' in html
+
+
 @pytest.mark.parametrize("statements", [1, 5])
 def test_the_speaker_page_lists_names_statements_and_outlets(client, django_assert_num_queries, statements):
     for n in range(statements):

@@ -6,7 +6,7 @@ from django.db import InterfaceError, OperationalError
 
 from articles.ingest import Outcome, Overrides, ingest_sources
 from articles.parsing import ParserStopped
-from articles.sources import read_paths
+from articles.sources import read_paths, web_address
 
 
 def iso_date(value: str) -> datetime.date:
@@ -37,6 +37,8 @@ class Command(BaseCommand):
     def handle(self, *, paths, outlet, published, url, dry_run, workers, verbosity, **options) -> None:
         if workers < 1:
             raise CommandError("--workers must be at least 1")
+        if url is not None and not web_address(url):
+            raise CommandError(f"--url {url!r}: not an http(s) address")
         missing = [str(p) for p in paths if not p.exists()]
         for path in missing:
             self.stderr.write(f"{path}: no such file or directory")
