@@ -164,6 +164,11 @@ def change_speaker(*, actor: AbstractBaseUser, quote: Quote, name: str) -> Speak
     name = " ".join(name.split())
     if not name:
         raise ValidationError("give the speaker's name")
+    longest = Speaker._meta.get_field("name").max_length
+    if len(name) > longest:
+        raise ValidationError(f"a speaker's name has at most {longest} characters")
+    if not name.isprintable():
+        raise ValidationError("a speaker's name cannot hold control characters")
     with transaction.atomic():
         record = _Record()
         record.keep(quote)
@@ -172,7 +177,7 @@ def change_speaker(*, actor: AbstractBaseUser, quote: Quote, name: str) -> Speak
             or Speaker.objects.filter(aliases__name__iexact=name).first()
         )
         if speaker is None:
-            speaker = Speaker.objects.create(name=name[:300])
+            speaker = Speaker.objects.create(name=name)
             record.new(speaker)
         before = quote.speaker.name if quote.speaker else None
         quote.speaker, quote.speaker_decided_by = speaker, Decision.MANUAL

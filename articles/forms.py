@@ -13,7 +13,8 @@ SORTS = {
 class StatementFilterForm(forms.Form):
     """The statements list's search, filters and sort (all optional; bad values are ignored with a message)."""
 
-    q = forms.CharField(required=False, label="Search quotes and speakers")
+    # a search is a few words: a longer one is refused (SQLite answers an error for very long LIKE patterns)
+    q = forms.CharField(required=False, max_length=200, label="Search quotes and speakers")
     # Speakers are too many for a menu: the filter is set by links from speaker pages and shown as a chip.
     speaker = forms.ModelChoiceField(Speaker.objects.all(), required=False, widget=forms.HiddenInput)
     outlet = forms.ModelChoiceField(Outlet.objects.all(), required=False, empty_label="any outlet")

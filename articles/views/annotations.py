@@ -3,6 +3,8 @@
 An htmx request gets the statement's comparison re-rendered in place; a plain form post is redirected back.
 """
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -31,10 +33,15 @@ def back_to_statement(request: HttpRequest, statement_id: int | None, error: str
     return redirect("statement_detail", statement_id)
 
 
-def posted(model, request: HttpRequest, field: str):
-    """The row a form names by id (typed by a person: anything else than a known id gives None)."""
+def posted(model, request: HttpRequest, field: str, **within):
+    """The row a form names by id (typed by a person: anything else than a known id gives None).
+
+    Only ASCII digits make an id: "²" is a digit to str.isdigit but not to int(), "1.5" and 30 digits are
+    no row's id either."""
     value = request.POST.get(field, "").strip()
-    return model.objects.filter(pk=value).first() if value.isdigit() else None
+    if not re.fullmatch(r"[0-9]{1,18}", value):
+        return None
+    return model.objects.filter(pk=int(value), **within).first()
 
 
 def quote_for_update(pk: int) -> Quote:
@@ -122,7 +129,7 @@ def merge_statements(request: HttpRequest, pk: int) -> HttpResponse:
 @require(can_annotate)
 def set_reference(request: HttpRequest, pk: int) -> HttpResponse:
     statement = get_object_or_404(Statement, pk=pk)
-    quote = Quote.objects.filter(pk=request.POST.get("quote") or 0, statement=statement).first()
+    quote = posted(Quote, request, "quote", statement=statement)
     if quote is None:
         return back_to_statement(request, statement.pk, error="Choose one of this statement's renderings.")
     corrections.set_reference(actor=request.user, statement=statement, quote=quote)

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles.models import AuditEvent, Outlet, Quote, Statement, VariantLabel
+from articles.models import AuditEvent, Outlet, Quote, Speaker, Statement, VariantLabel
 from tests.factories import make_statement_with_renderings, make_user
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +156,34 @@ def test_the_csv_export_never_hands_a_spreadsheet_a_formula(client, world):
     assert row["statement_label"] == "'-2+3"
     assert row["speaker"] == "'@SUM(A1)"
     assert row["divergence"] in ("", "0.0", "0")  # numbers stay numbers
+
+
+HOSTILE = ["x" * 5000, "abc", "1.5", "²", "٣", "\x00", "-1", "9" * 30, "", "new"]
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_hostile_values_in_every_field_get_an_answer_never_a_server_error(client, world, write):
+    client.force_login(make_user("journalist"))
+    url, data = write_requests(world)[write]
+    for field in [*data, "other", "quote", "statement", "name"]:
+        for value in HOSTILE:
+            response = client.post(url, {**data, field: value})
+            assert response.status_code < 500, (write, field, value[:20])
+
+
+def test_a_speaker_name_too_long_or_with_control_characters_is_refused_with_a_message(client, world):
+    client.force_login(make_user("journalist"))
+    url, _ = write_requests(world)["speaker"]
+    for name in ["N" * 301, "N" * 301, "Ada\x00 Lovelace"]:  # twice: the second time once hit a unique key
+        response = client.post(url, {"name": name}, headers={"HX-Request": "true"})
+        assert response.status_code == 200 and "speaker&#x27;s name" in response.content.decode()
+    assert not Speaker.objects.filter(name__startswith="NNN").exists()
+
+
+def test_a_search_of_any_length_gets_an_answer(client, world):
+    long_search = {"q": "ab%_" * 12_500}
+    assert client.get(reverse("statement_list"), long_search).status_code == 200
+    assert client.get(reverse("api_statement_list"), long_search).status_code == 400
 
 
 def test_exports_need_a_journalist(client, world):
