@@ -10,6 +10,16 @@ SORTS = {
 }
 
 
+def errors_text(form: forms.Form) -> str:
+    """A form's errors as plain text for a message (the template escapes it once; Django's as_text() already
+    has, which showed "&lt;script&gt;" to the user)."""
+    return "; ".join(
+        f"{field}: {error['message']}" if field != "__all__" else error["message"]
+        for field, errors in form.errors.get_json_data().items()
+        for error in errors
+    )
+
+
 class StatementFilterForm(forms.Form):
     """The statements list's search, filters and sort (all optional; bad values are ignored with a message)."""
 

@@ -6,3 +6,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("articles.urls")),
 ]
+
+# A form body too large to parse is refused before any view runs: this page says why, in the product's look.
+handler400 = "articles.views.errors.bad_request"

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.db.models import F
 from django.tasks import task_backends
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
@@ -122,6 +123,19 @@ def test_pasted_text_is_ingested_with_the_outlet_date_and_url_given(admin_client
     article = Article.objects.get()
     assert article.outlet.name == "The Paste Gazette"
     assert str(article.published) == "2024-03-05" and article.url == "https://example.org/a"
+
+
+def test_pasted_text_too_large_to_parse_gets_a_page_that_names_the_limits():
+    browser = Client(raise_request_exception=False)  # as a browser sees it, not the exception behind it
+    browser.force_login(make_user("admin", "ada"))
+    response = upload(browser, text="word " * 600_000)  # 3 MB: over Django's form parsing limit
+    html = response.content.decode()
+    assert (
+        response.status_code == 413
+        and "Paste at most 2 MB of text" in html
+        and "upload the article as a file" in html
+    )
+    assert not IngestJob.objects.exists()
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/a"])

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from articles import corrections
+from articles.forms import errors_text
 from articles.models import AuditEvent, Label, Quote, Speaker, Statement
 from articles.roles import can_annotate, require
 from articles.views.statements import statement_page
@@ -54,9 +55,7 @@ def label_quote(request: HttpRequest, pk: int) -> HttpResponse:
     quote = quote_for_update(pk)
     form = LabelForm(request.POST)
     if not form.is_valid():
-        return back_to_statement(
-            request, quote.statement_id, error=f"Label not saved: {form.errors.as_text()}"
-        )
+        return back_to_statement(request, quote.statement_id, error=f"Label not saved: {errors_text(form)}")
     corrections.add_label(actor=request.user, quote=quote, **form.cleaned_data)
     return back_to_statement(request, quote.statement_id)
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from articles.comparison import compare
-from articles.forms import StatementFilterForm
+from articles.forms import StatementFilterForm, errors_text
 from articles.models import Article, Label, Quote, Statement, VariantLabel
 from articles.roles import can_annotate
 
@@ -74,6 +74,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "form": form,
+        "filter_errors": errors_text(form),
         "speaker": form.cleaned_data.get("speaker") if form.is_valid() else None,
         "article_count": Article.objects.count(),
     }

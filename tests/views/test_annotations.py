@@ -186,10 +186,26 @@ def test_a_search_of_any_length_gets_an_answer(client, world):
     assert client.get(reverse("api_statement_list"), long_search).status_code == 400
 
 
+def test_form_errors_show_what_was_typed_escaped_once(client, world):
+    client.force_login(make_user("journalist"))
+    url = reverse("label_quote", args=[world["quote"].pk])
+    html = client.post(
+        url, {"label": "<b>x</b>", "severity": "1"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "Label not saved" in html and "&lt;b&gt;x&lt;/b&gt;" in html and "&amp;lt;" not in html
+    html = client.get(reverse("statement_list"), {"sort": "<b>x</b>"}).content.decode()
+    assert "&lt;b&gt;x&lt;/b&gt; is not one of the available choices" in html and "&amp;lt;" not in html
+
+
 def test_exports_need_a_journalist(client, world):
     assert client.get(reverse("export_statements_csv")).status_code == 302  # to the login page
     client.force_login(make_user(None))
     assert client.get(reverse("export_statements_json")).status_code == 403
+    assert (
+        "Export CSV" not in client.get(reverse("statement_list")).content.decode()
+    )  # no link that answers 403
+    client.force_login(make_user("journalist", "jo"))
+    assert "Export CSV" in client.get(reverse("statement_list")).content.decode()
 
 
 def test_the_login_page_is_in_the_products_look(client):
