@@ -541,9 +541,11 @@ def test_verbs_of_scorn_cue_quotes(nlp):
         "Harbour levy",
         "Senator Emeka Nwosu mocked Adaeze Okafor for “having a tough night.”",
         "Okafor dismissed the district as “a suburb of the port.”",
+        "Nwosu reacted sharply to the deal, “concerned about any return of all the boats.”",
     )
     assert by_text(quotes, "having a tough").speaker == "Emeka Nwosu"
     assert by_text(quotes, "a suburb").speaker in ("Okafor", "Adaeze Okafor")
+    assert by_text(quotes, "concerned about").speaker in ("Nwosu", "Emeka Nwosu")
 
 
 def test_a_day_is_no_part_of_a_name_and_an_ad_speaks_for_whoever_releases_it(nlp):
