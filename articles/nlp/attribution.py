@@ -40,6 +40,7 @@ from articles.nlp.vocabulary import (
     PERSON_NOUNS,
     RELATIVE_PRONOUNS,
     SHORT_QUOTE_WORDS,
+    SPEECH_PARTICLES,
     SPEECH_SET,
     STATEMENT_NOUNS,
     SUBJECT_DEPS,
@@ -117,6 +118,8 @@ def _is_speech_verb(token: Token) -> bool:
     base = _base_form(token.lower_)
     if base not in SPEECH_SET:
         return False
+    if base in SPEECH_PARTICLES:  # "shot back", "lashed out": the particle makes it speech
+        return any(c.dep_ in ("prt", "advmod") and c.lower_ == SPEECH_PARTICLES[base] for c in token.children)
     if base == "put":  # "as a ministry memo put it"
         return any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children)
     if base == "find":  # "an audit found that …": a document's findings, never a person's

@@ -15,14 +15,16 @@ SPEECH_LEMMAS = (
     "point agree threaten demand repeat continue recount report reveal disagree object brag plead mention "
     "indicate signal concur opine editorialize editorialise put find speak talk liken mock dismiss retaliate "
     "gush interject quote question fume bark muse proclaim snap scoff rail chide scold gripe sneer wonder "
-    "exclaim crow rant grumble react lament cry"
+    "exclaim crow rant grumble react cry shoot fire hit lash go"
 ).split()
+# Verbs that report speech only with their particle: "shot back", "fired back", "lashed out", "went on about".
+SPEECH_PARTICLES = {"shoot": "back", "fire": "back", "hit": "back", "lash": "out", "go": "on"}
 IRREGULAR_FORMS = {
     "said": "say", "says": "say", "told": "tell", "wrote": "write", "written": "write", "writes": "write",
     "writing": "write", "saying": "say", "telling": "tell", "replied": "reply", "replies": "reply",
     "denied": "deny", "denies": "deny", "testified": "testify", "testifies": "testify",
     "found": "find", "finds": "find", "puts": "put", "spoke": "speak", "spoken": "speak", "cried": "cry",
-    "cries": "cry",
+    "cries": "cry", "shot": "shoot", "shoots": "shoot", "hits": "hit", "went": "go", "goes": "go",
 }  # fmt: skip
 # Verbs whose ccomp we report as indirect speech: the plain reporting verbs only.
 INDIRECT_LEMMAS = {

@@ -542,10 +542,16 @@ def test_verbs_of_scorn_cue_quotes(nlp):
         "Senator Emeka Nwosu mocked Adaeze Okafor for “having a tough night.”",
         "Okafor dismissed the district as “a suburb of the port.”",
         "Nwosu reacted sharply to the deal, “concerned about any return of all the boats.”",
+        "After Senator Grace Abara criticized the mayor during a debate, Okafor shot back, “I suppose I could "
+        "have stayed home, but I chose to serve.”",
     )
     assert by_text(quotes, "having a tough").speaker == "Emeka Nwosu"
     assert by_text(quotes, "a suburb").speaker in ("Okafor", "Adaeze Okafor")
     assert by_text(quotes, "concerned about").speaker in ("Nwosu", "Emeka Nwosu")
+    assert by_text(quotes, "I suppose").speaker in (
+        "Okafor",
+        "Adaeze Okafor",
+    )  # "shot back", not "criticized"
 
 
 def test_a_day_is_no_part_of_a_name_and_an_ad_speaks_for_whoever_releases_it(nlp):
