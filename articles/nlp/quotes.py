@@ -83,9 +83,7 @@ def find_quote_spans(*, text: str) -> list[QuoteSpan]:
         if carried and found and found[0].start == start + 1:
             found[0] = replace(found[0], continued=True)
         carried_in, carried = carried, False
-        # "Sanders’ accusations": a plural possessive left unclosed is no quote that runs on
-        possessive = dangling is not None and text[dangling - 1 : dangling + 2] in ("s’ ", "s' ")
-        if dangling is not None and not possessive:
+        if dangling is not None:
             next_opens = number + 1 < len(paragraphs) and _opens_with_mark(
                 text=text, start=paragraphs[number + 1][0]
             )
