@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Count, F, Max, Min, Q, Window
+from django.db.models.functions import RowNumber
 
 from articles.models import (
     Article,
@@ -31,7 +32,7 @@ from articles.models import (
 )
 from articles.nlp.attribution import ExtractedQuote, extract_quotes
 from articles.nlp.diff import divergence
-from articles.nlp.matching import Rendering, assign_statements, index_keys, normalize
+from articles.nlp.matching import Assignment, Rendering, assign_statements, index_keys, normalize
 from articles.nlp.pipeline import load_pipeline
 from articles.nlp.speakers import KnownSpeaker, resolve_speaker, speaker_lookup_keys
 from articles.nlp.text import PreparedText, prepare_text
@@ -43,6 +44,9 @@ from articles.sources import Source, SourceError
 # MAX_CANDIDATE_STATEMENTS, and more for a long article (a transcript of 60 quotes may repeat 60 statements).
 MAX_CANDIDATE_STATEMENTS = 50
 CANDIDATES_PER_QUOTE = 6
+# How many renderings of each candidate statement a new article is compared with, besides its reference: the
+# newest (a wire story's statement has a thousand, most of them the same words).
+RENDERINGS_PER_CANDIDATE = 40
 # How many of a key's quotes candidate lookup reads, newest first (news re-quotes recent statements; an old one
 # is still found through its rarer keys).
 POSTINGS_PER_KEY = 20
@@ -160,8 +164,16 @@ def ingest_sources(
 
 
 def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCache | None" = None) -> Outcome:
-    """Write one article and everything found in it, in one transaction."""
+    """Write one article and everything found in it, in one short transaction.
+
+    Matching the quotes against stored statements is the slow part (seconds for a transcript of 250 quotes)
+    and needs no lock: it runs first, and the write phase files the quotes as matched only if the candidates
+    it saw are still as they were. Write phases of concurrent ingests take turns (SQLite's write lock; an
+    advisory lock on PostgreSQL), so two workers storing renderings of one utterance at once still end with
+    one statement: the later one sees the other's quotes and matches again.
+    """
     source, prepared = item.source, item.prepared
+    speakers = speakers or SpeakerCache()
     outlet_name = overrides.outlet or source.outlet
     outlet_guessed = False
     if not outlet_name and prepared.outlet:
@@ -171,7 +183,14 @@ def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCac
     if published is None and prepared.published:
         published, published_guessed = prepared.published, True
 
+    stored = Article.objects.filter(source_name=source.source_name).values_list("pk", flat=True).first()
+    with transaction.atomic():  # speakers are resolved, and new ones written, in a write phase of their own
+        quotes = _new_quotes(extracted=item.quotes, speakers=speakers)
+    tentative = [q.tentative for q in item.quotes]
+    matched = _match(article_id=stored, published=published, quotes=quotes, tentative=tentative)
+
     with transaction.atomic():
+        _take_turn()
         outlet = _outlet(outlet_name) if outlet_name else None
         article = Article.objects.select_for_update().filter(source_name=source.source_name).first()
         if article is not None and article.content_hash == item.content_hash:
@@ -204,8 +223,13 @@ def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCac
             article.body = prepared.body
             article.save()
             status = "updated"
-        quotes = _new_quotes(article=article, extracted=item.quotes, speakers=speakers)
-        statements = _assign(article=article, quotes=quotes, tentative=[q.tentative for q in item.quotes])
+        if speakers.check():  # a person merged a speaker meanwhile: resolve again, here
+            quotes = _new_quotes(extracted=item.quotes, speakers=speakers)
+        for quote in quotes:
+            quote.article = article
+        if not matched.still_current(quotes):
+            matched = _match(article_id=article.pk, published=published, quotes=quotes, tentative=tentative)
+        statements = _file(quotes=quotes, matched=matched)
         _save_quotes(quotes, item.quotes)
         kept.reapply(quotes)
         refresh_statements(statements | kept.statements)
@@ -219,6 +243,20 @@ def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCac
         quotes=len(quotes),
         statements=tuple(sorted(statements)),
     )
+
+
+# One number for the advisory lock that makes ingest write phases take turns on PostgreSQL ("VBTM").
+_WRITE_TURN_LOCK = 0x5642544D
+
+
+def _take_turn() -> None:
+    """Wait until no other ingest is in its write phase (until this transaction ends). SQLite needs nothing:
+    its transactions begin IMMEDIATE, holding the one write lock. A lock per index key would let unrelated
+    articles write at once, but an article has thousands of keys; write phases are short (the matching ran
+    before), so one lock costs little."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_WRITE_TURN_LOCK])
 
 
 def _outlet(name: str) -> Outlet:
@@ -251,14 +289,17 @@ class SpeakerCache:
             self._found[key] = speaker
         return self._found[key]
 
-    def check(self) -> None:
-        """Forget speakers that no longer exist (merged or deleted by a person since they were cached)."""
+    def check(self) -> bool:
+        """Forget speakers that no longer exist (merged or deleted by a person since they were cached); whether
+        any was forgotten."""
         cached = {s.pk for s in self._found.values() if s is not None}
         if not cached:
-            return
+            return False
         alive = set(Speaker.objects.filter(pk__in=cached).values_list("pk", flat=True))
-        if alive != cached:
-            self._found = {k: s for k, s in self._found.items() if s is None or s.pk in alive}
+        if alive == cached:
+            return False
+        self._found = {k: s for k, s in self._found.items() if s is None or s.pk in alive}
+        return True
 
 
 def _speaker(*, name: str, description: str, kind: str | None) -> tuple[Speaker | None, bool]:
@@ -315,15 +356,12 @@ def _speaker(*, name: str, description: str, kind: str | None) -> tuple[Speaker 
 # --- quotes and statements -------------------------------------------------------------------------------
 
 
-def _new_quotes(
-    *, article: Article, extracted: Sequence[ExtractedQuote], speakers: SpeakerCache | None
-) -> list[Quote]:
-    """The article's quotes with their speakers, not saved yet: matching decides which are kept."""
-    speakers = speakers or SpeakerCache()
+def _new_quotes(*, extracted: Sequence[ExtractedQuote], speakers: SpeakerCache) -> list[Quote]:
+    """The article's quotes with their speakers, not saved yet and of no article yet: matching decides which
+    are kept."""
     speakers.check()
     quotes = [
         Quote(
-            article=article,
             speaker=speakers.resolve(
                 name=found.speaker, description=found.speaker_description, kind=found.speaker_kind
             )
@@ -371,21 +409,57 @@ def _save_quotes(quotes: list[Quote], extracted: Sequence[ExtractedQuote]) -> No
     )
 
 
-def _candidates(*, article: Article, quotes: Sequence[Quote]) -> dict[int, list[Rendering]]:
-    """Renderings of the stored statements that share index keys with this article's quotes (index lookups)."""
+@dataclass(frozen=True)
+class _View:
+    """What matching saw of the database: each quote's speaker, and the candidate statements with the number,
+    newest quote and reference of their renderings. The same view later means the same decisions."""
+
+    speakers: tuple[str | None, ...]
+    statements: tuple[tuple[int, int, int, int | None], ...]
+
+
+def _view(*, article_id: int | None, quotes: Sequence[Quote]) -> _View:
+    speakers = tuple(q.speaker.name if q.speaker else None for q in quotes)
     keys = sorted({key for quote in quotes for key in index_keys(quote.text)})
     if not keys:
-        return {}
+        return _View(speakers, ())
     limit = max(MAX_CANDIDATE_STATEMENTS, CANDIDATES_PER_QUOTE * len(quotes))
-    statement_ids = _candidate_statements(keys=keys, article_id=article.pk, limit=limit)
-    candidates: dict[int, list[Rendering]] = defaultdict(list)
-    # In a fixed order: a statement's reference is the first of its longest renderings, on every database.
-    stored = Quote.objects.filter(statement__in=statement_ids, not_a_quote=False).order_by("pk").values_list(
-        "statement_id", "text", "kind", "sentence", "speaker__name", "article__published", "article_id",
+    ids = _candidate_statements(keys=keys, article_id=article_id, limit=limit)
+    sizes = {
+        row["statement_id"]: (row["n"], row["newest"])
+        for row in Quote.objects.filter(statement__in=ids, not_a_quote=False)
+        .order_by()
+        .values("statement_id")
+        .annotate(n=Count("pk"), newest=Max("pk"))
+    }
+    references = dict(Statement.objects.filter(pk__in=ids).values_list("pk", "reference_id"))
+    return _View(
+        speakers,
+        tuple((pk, *sizes.get(pk, (0, 0)), references.get(pk)) for pk in ids),
+    )
+
+
+def _candidates(view: _View) -> dict[int, list[Rendering]]:
+    """Renderings of the candidate statements: each one's reference and newest RENDERINGS_PER_CANDIDATE, so
+    that a statement a thousand outlets carried costs a new article no more than one carried by ten."""
+    ids = [statement for statement, *_ in view.statements]
+    references = [reference for *_, reference in view.statements if reference is not None]
+    fields = (
+        "pk", "statement_id", "text", "kind", "sentence", "speaker__name", "article__published", "article_id",
         "normalized",
     )  # fmt: skip
-    # Plain rows: a big story's statements have hundreds of renderings, and model instances cost more.
-    for statement_id, text, kind, sentence, speaker, published, article_id, normalized in stored:
+    rendered = Quote.objects.filter(statement__in=ids, not_a_quote=False)
+    newest = rendered.annotate(
+        rank=Window(RowNumber(), partition_by=F("statement_id"), order_by=F("pk").desc())
+    ).filter(rank__lte=RENDERINGS_PER_CANDIDATE)
+    rows = {row[0]: row for row in newest.values_list(*fields)}
+    rows.update((row[0], row) for row in rendered.filter(pk__in=references).values_list(*fields))
+    candidates: dict[int, list[Rendering]] = defaultdict(list)
+    # In a fixed order: a statement's reference is the first of its longest renderings, on every database.
+    # Plain rows: model instances cost more.
+    for _, statement_id, text, kind, sentence, speaker, published, article_id, normalized in sorted(
+        rows.values()
+    ):
         candidates[statement_id].append(
             Rendering(
                 text=text,
@@ -400,7 +474,7 @@ def _candidates(*, article: Article, quotes: Sequence[Quote]) -> dict[int, list[
     return candidates
 
 
-def _candidate_statements(*, keys: Sequence[int], article_id: int, limit: int) -> list[int]:
+def _candidate_statements(*, keys: Sequence[int], article_id: int | None, limit: int) -> list[int]:
     """The statements sharing most keys with the article, reading at most the newest POSTINGS_PER_KEY quotes
     of each key: a key as common as a stock phrase has postings by the hundred in a big database, and counting
     them all made the lookup grow with it. One index range per key, (key, quote_id) descending."""
@@ -432,29 +506,49 @@ def _candidate_statements(*, keys: Sequence[int], article_id: int, limit: int) -
     return ranked[:limit]
 
 
-def _assign(*, article: Article, quotes: list[Quote], tentative: Sequence[bool] = ()) -> set[int]:
-    """File each new quote under a stored statement or a new one; unmatched indirect speech and tentative
-    quotes (flags in the order of `quotes`, see ExtractedQuote.tentative) are left out of `quotes`. Returns
-    the statements touched."""
-    if not quotes:
-        return set()
-    tentative = tentative or [False] * len(quotes)
-    candidates = _candidates(article=article, quotes=quotes)
+@dataclass(frozen=True)
+class _Matched:
+    """Matching's decisions for an article's quotes (in their order), and what they were decided on."""
+
+    article_id: int | None
+    view: _View
+    assignments: list[Assignment]
+
+    def still_current(self, quotes: Sequence[Quote]) -> bool:
+        """Whether the database still shows what matching saw (no other ingest or person changed it since)."""
+        return _view(article_id=self.article_id, quotes=quotes) == self.view
+
+
+def _match(
+    *,
+    article_id: int | None,
+    published: datetime.date | None,
+    quotes: Sequence[Quote],
+    tentative: Sequence[bool],
+) -> _Matched:
+    """Decide, reading only, which stored statement or new group each of an article's quotes belongs to."""
+    view = _view(article_id=article_id, quotes=quotes)
     new = [
         Rendering(
             text=q.text,
             kind=q.kind,
             speaker=q.speaker.name if q.speaker else None,
-            published=article.published,
-            article=str(article.pk),
+            published=published,
+            article=str(article_id or 0),  # (the article's own stored quotes are never candidates)
             sentence=q.sentence,
             normalized=q.normalized,
             tentative=flag,
         )
         for q, flag in zip(quotes, tentative, strict=True)
     ]
-    assignments = assign_statements(new=new, candidates=candidates)
-    kept = [(q, a) for q, a in zip(quotes, assignments, strict=True) if a.keep]
+    assignments = assign_statements(new=new, candidates=_candidates(view)) if new else []
+    return _Matched(article_id, view, assignments)
+
+
+def _file(*, quotes: list[Quote], matched: _Matched) -> set[int]:
+    """File each quote as matched, under a stored statement or a new one; unmatched indirect speech and
+    tentative quotes are left out of `quotes`. Returns the statements touched."""
+    kept = [(q, a) for q, a in zip(quotes, matched.assignments, strict=True) if a.keep]
     groups = sorted({a.group for _, a in kept if a.statement is None})
     created = dict(zip(groups, Statement.objects.bulk_create([Statement() for _ in groups]), strict=True))
     for quote, assignment in kept:
@@ -500,73 +594,92 @@ STATEMENT_FIGURES = [
 
 
 @dataclass(slots=True)
-class _Row:
-    """What statement figures need of a rendering (a model instance per rendering costs more than the rest)."""
+class _Wording:
+    """One wording of a statement's renderings: how many say it this way, and the first of them."""
 
-    pk: int
-    statement_id: int
+    first: int
     text: str
     kind: str
-    speaker_id: int | None
-    speaker_decided_by: str
-    article_id: int
-    published: datetime.date | None
-    outlet_id: int | None
+    count: int
 
 
 def refresh_statements(statement_ids: Iterable[int]) -> None:
-    """Recompute speaker, occasion date, reference and label of statements; infer speakers from other outlets."""
+    """Recompute speaker, occasion date, reference, label and figures of statements; infer speakers from other
+    outlets. From counts the database makes and each distinct wording once: a wire story carried word for word
+    by a thousand outlets costs no more to refresh than one carried by ten."""
     ids = [pk for pk in statement_ids if pk is not None]
-    renderings: dict[int, list[_Row]] = defaultdict(list)
-    for values in (
-        Quote.objects.filter(statement__in=ids, not_a_quote=False)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "statement_id",
-            "text",
-            "kind",
-            "speaker_id",
-            "speaker_decided_by",
-            "article_id",
-            "article__published",
-            "article__outlet_id",
-        )
+    rendered = Quote.objects.filter(statement__in=ids, not_a_quote=False).order_by()
+    wordings: dict[int, list[_Wording]] = defaultdict(list)
+    for statement_id, text, kind, count, first in (
+        rendered.values("statement_id", "text", "kind")
+        .annotate(count=Count("pk"), first=Min("pk"))
+        .values_list("statement_id", "text", "kind", "count", "first")
     ):
-        row = _Row(*values)
-        renderings[row.statement_id].append(row)
+        wordings[statement_id].append(_Wording(first, text, kind, count))
+    speakers: dict[int, Counter[tuple[int | None, str]]] = defaultdict(Counter)
+    for statement_id, speaker_id, decided_by, count in (  # in order of first rendering: ties go to the first
+        rendered.values("statement_id", "speaker_id", "speaker_decided_by")
+        .annotate(count=Count("pk"), first=Min("pk"))
+        .order_by("first")
+        .values_list("statement_id", "speaker_id", "speaker_decided_by", "count")
+    ):
+        speakers[statement_id][(speaker_id, decided_by)] += count
+    reach = {
+        statement_id: (first_date, outlets + articles_without_outlet)
+        for statement_id, first_date, outlets, articles_without_outlet in rendered.values("statement_id")
+        .annotate(
+            first_date=Min("article__published"),
+            outlets=Count("article__outlet", distinct=True),
+            without=Count("article", distinct=True, filter=Q(article__outlet__isnull=True)),
+        )
+        .values_list("statement_id", "first_date", "outlets", "without")
+    }
     changed, gone = [], []
     for statement in Statement.objects.filter(pk__in=ids).only(
         "speaker", "reference", "reference_decided_by"
     ):
-        rows = renderings.get(statement.pk, [])
-        if not rows:
+        texts = sorted(wordings.get(statement.pk, []), key=lambda w: w.first)
+        if not texts:
             gone.append(statement.pk)
             continue
-        _infer_speakers(rows)
-        named = Counter(
-            r.speaker_id
-            for r in rows
-            if r.speaker_id is not None and r.speaker_decided_by != Decision.INFERRED
-        ) or Counter(r.speaker_id for r in rows if r.speaker_id is not None)
-        if statement.speaker_id is None or not any(r.speaker_id == statement.speaker_id for r in rows):
-            statement.speaker_id = named.most_common(1)[0][0] if named else None
-        dates = [r.published for r in rows if r.published]
-        statement.occasion_date = min(dates) if dates else None
-        reference = next((r for r in rows if r.pk == statement.reference_id), None)
-        if statement.reference_decided_by != Decision.MANUAL or reference is None:
-            reference = _most_complete(rows)
-            statement.reference_id = reference.pk
+        present = _infer_speakers(statement.pk, speakers[statement.pk])
+        if statement.speaker_id is None or statement.speaker_id not in present:
+            statement.speaker_id = _most_named(speakers[statement.pk])
+        statement.occasion_date, statement.outlet_count = reach[statement.pk]
+        if (
+            statement.reference_decided_by == Decision.MANUAL
+            and Quote.objects.filter(
+                pk=statement.reference_id, statement=statement.pk, not_a_quote=False
+            ).exists()
+        ):
+            reference_text = Quote.objects.values_list("text", flat=True).get(pk=statement.reference_id)
+        else:
+            reference = _most_complete(texts)
+            statement.reference_id, reference_text = reference.first, reference.text
             statement.reference_decided_by = Decision.AUTOMATIC
-        statement.label = _label(reference.text)
-        statement.divergence = _mean_divergence(reference.text, [r.text for r in rows])
-        statement.rendering_count = len(rows)
-        statement.outlet_count = len({r.outlet_id or f"article {r.article_id}" for r in rows})
-        statement.search_text = search_text(r.text for r in rows)
+        statement.label = _label(reference_text)
+        statement.rendering_count = sum(w.count for w in texts)
+        statement.divergence = (
+            sum(w.count * _divergence(reference_text, w.text) for w in texts) / statement.rendering_count
+        )
+        statement.search_text = search_text(w.text for w in texts)
         changed.append(statement)
     Statement.objects.filter(pk__in=gone).delete()
     _write_figures(changed)
     _follow_unnamed_speakers(ids)
+
+
+def _most_named(tally: Counter[tuple[int | None, str]]) -> int | None:
+    """The speaker most renderings name in their own article (else the most inferred one)."""
+    named: Counter[int] = Counter()
+    for (speaker_id, decided_by), count in tally.items():
+        if speaker_id is not None and decided_by != Decision.INFERRED:
+            named[speaker_id] += count
+    if not named:
+        for (speaker_id, _), count in tally.items():
+            if speaker_id is not None:
+                named[speaker_id] += count
+    return named.most_common(1)[0][0] if named else None
 
 
 def _write_figures(statements: Sequence[Statement]) -> None:
@@ -612,26 +725,27 @@ def _follow_unnamed_speakers(statement_ids: Sequence[int]) -> None:
         refresh_statements(touched - {None})
 
 
-def _infer_speakers(rows: Sequence[_Row]) -> None:
-    """Renderings known only by a description ("a Chinese official") take the speaker the other outlets name."""
-    named = Counter(r.speaker_id for r in rows if r.speaker_id and r.speaker_decided_by != Decision.INFERRED)
-    if not named:
-        return
-    speaker_id, _ = named.most_common(1)[0]
-    changed = []
-    for row in rows:
-        if row.speaker_id is not None and row.speaker_decided_by != Decision.INFERRED:
-            continue  # named in its own article
-        if row.speaker_decided_by == Decision.MANUAL:
-            continue
-        if row.speaker_id == speaker_id and row.speaker_decided_by == Decision.INFERRED:
-            continue  # already inferred from this speaker: nothing to write
-        row.speaker_id, row.speaker_decided_by = speaker_id, Decision.INFERRED
-        changed.append(row.pk)
-    if changed:
-        Quote.objects.filter(pk__in=changed).update(
-            speaker_id=speaker_id, speaker_decided_by=Decision.INFERRED
-        )
+def _infer_speakers(statement_id: int, tally: Counter[tuple[int | None, str]]) -> set[int]:
+    """Renderings known only by a description ("a Chinese official") take the speaker the other outlets name.
+    Updates `tally` (speaker, decided by -> renderings) to match; returns the speakers its renderings now have."""
+    speaker_id = _most_named(Counter({k: n for k, n in tally.items() if k[1] != Decision.INFERRED}))
+    if speaker_id is not None:
+        stale = [
+            (speaker, decided_by)
+            for speaker, decided_by in tally
+            if decided_by != Decision.MANUAL
+            and (speaker is None or decided_by == Decision.INFERRED)  # not named in its own article
+            and (speaker, decided_by) != (speaker_id, Decision.INFERRED)  # not inferred from it already
+        ]
+        if stale:
+            unnamed = Q(speaker__isnull=True) | Q(speaker_decided_by=Decision.INFERRED)
+            Quote.objects.filter(unnamed, statement=statement_id, not_a_quote=False).exclude(
+                speaker_decided_by=Decision.MANUAL
+            ).exclude(speaker=speaker_id, speaker_decided_by=Decision.INFERRED).update(
+                speaker_id=speaker_id, speaker_decided_by=Decision.INFERRED
+            )
+            tally[(speaker_id, Decision.INFERRED)] += sum(tally.pop(key) for key in stale)
+    return {speaker for speaker, _ in tally if speaker is not None}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -639,18 +753,10 @@ def _divergence(reference: str, other: str) -> float:
     return divergence(reference=reference, other=other)
 
 
-def _mean_divergence(reference: str, renderings: Sequence[str]) -> float:
-    """diff.mean_divergence, with each pair computed once per process: a statement's older renderings are
-    compared with the same reference again every time it gains one."""
-    if not renderings:
-        return 0.0
-    return sum(_divergence(reference, text) for text in renderings) / len(renderings)
-
-
-def _most_complete(rows: Sequence[_Row]) -> _Row:
-    """The reference rendering: the longest direct one, else the longest of any kind."""
-    direct = [r for r in rows if r.kind == QuoteKind.DIRECT] or list(rows)
-    return max(direct, key=lambda q: (len(q.text.split()), -q.pk))
+def _most_complete(wordings: Sequence[_Wording]) -> _Wording:
+    """The reference wording: the longest direct one, else the longest of any kind (the first of the longest)."""
+    direct = [w for w in wordings if w.kind == QuoteKind.DIRECT] or list(wordings)
+    return max(direct, key=lambda w: (len(w.text.split()), -w.first))
 
 
 def _label(text: str, words: int = 12) -> str:

@@ -2,7 +2,7 @@
 
 A probe is an article of 8 quotes: most are renderings of stored statements (rebuilt from the generator),
 the rest sentences nobody said before. Each probe runs the real candidate lookup and matcher
-(`ingest._assign`) inside a transaction that is rolled back, with the in-process caches emptied first: the
+(`ingest._match` and `_file`) inside a transaction that is rolled back, with the in-process caches emptied first: the
 figure is the cold cost of an article about statements the worker has not seen.
 """
 
@@ -50,14 +50,17 @@ def run_probe(p: int, stored_statements: int, scale: int) -> dict:
     header = f"Probe article {scale}/{p}.\n\n"
     body, spans = synthetic.body_with([(synthetic.speaker_name(s), t) for s, t, _ in found], header)
     timing = {"candidates": 0.0}
-    real_candidates = ingest._candidates
+    real_view, real_candidates = ingest._view, ingest._candidates
 
-    def timed_candidates(**kwargs):
-        start = time.perf_counter()
-        try:
-            return real_candidates(**kwargs)
-        finally:
-            timing["candidates"] += time.perf_counter() - start
+    def timed(real):
+        def call(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return real(*args, **kwargs)
+            finally:
+                timing["candidates"] += time.perf_counter() - start
+
+        return call
 
     with transaction.atomic():
         article = Article.objects.create(
@@ -80,13 +83,16 @@ def run_probe(p: int, stored_statements: int, scale: int) -> dict:
         matching._TEXT_CACHE.clear()
         for cached in (matching._content, matching._content_of_normal, matching._stem):
             cached.cache_clear()
-        ingest._candidates = timed_candidates
+        ingest._view, ingest._candidates = timed(real_view), timed(real_candidates)
         try:
             start = time.perf_counter()
-            ingest._assign(article=article, quotes=quotes)
+            matched = ingest._match(
+                article_id=article.pk, published=article.published, quotes=quotes, tentative=[False] * len(quotes)
+            )
+            ingest._file(quotes=quotes, matched=matched)
             total = time.perf_counter() - start
         finally:
-            ingest._candidates = real_candidates
+            ingest._view, ingest._candidates = real_view, real_candidates
         transaction.set_rollback(True)
     return {"quotes": len(found), "seconds": total, "candidates_seconds": timing["candidates"]}
 
