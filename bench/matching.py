@@ -87,7 +87,10 @@ def run_probe(p: int, stored_statements: int, scale: int) -> dict:
         try:
             start = time.perf_counter()
             matched = ingest._match(
-                article_id=article.pk, published=article.published, quotes=quotes, tentative=[False] * len(quotes)
+                article_id=article.pk,
+                published=article.published,
+                quotes=quotes,
+                tentative=[False] * len(quotes),
             )
             ingest._file(quotes=quotes, matched=matched)
             total = time.perf_counter() - start
