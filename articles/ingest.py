@@ -184,8 +184,9 @@ def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCac
         published, published_guessed = prepared.published, True
 
     stored = Article.objects.filter(source_name=source.source_name).values_list("pk", flat=True).first()
-    with transaction.atomic():  # speakers are resolved, and new ones written, in a write phase of their own
-        quotes = _new_quotes(extracted=item.quotes, speakers=speakers)
+    # New speakers are written as found, each on its own: one transaction creating several would wait for
+    # another ingest's uncommitted same names while holding its own (a deadlock on PostgreSQL).
+    quotes = _new_quotes(extracted=item.quotes, speakers=speakers)
     tentative = [q.tentative for q in item.quotes]
     matched = _match(article_id=stored, published=published, quotes=quotes, tentative=tentative)
 

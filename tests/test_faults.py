@@ -13,6 +13,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -23,7 +24,11 @@ from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
 
 import articles.ingest
-from articles.models import Article, Quote
+from articles.models import Article, Quote, Statement
+from articles.nlp.attribution import extract_quotes
+from articles.nlp.pipeline import load_pipeline
+from articles.nlp.text import prepare_text
+from articles.sources import Source
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "demo" / "articles").glob("*.txt"))
@@ -266,3 +271,106 @@ def test_a_database_lost_mid_run_is_a_clear_error_and_a_retry_stores_the_rest(mo
     assert Article.objects.values("content_hash").distinct().count() == files
     for quote in Quote.objects.select_related("article"):
         assert quote.article.body[quote.start : quote.end] == quote.text
+
+
+UTTERANCES = [
+    (
+        "Marta Kowalska",
+        "The new quay will take the largest ships on the Baltic before the end of next summer",
+    ),
+    ("Tom Berg", "Every penny of the harbour levy goes to the pumps and the sea wall, not to the offices"),
+    ("Ines Duarte", "We asked the fishermen first and they told us the old slipway must stay open all year"),
+    ("Kofi Mensah", "Nobody on this board will sign a contract that the auditors have not read twice"),
+    ("Lena Holt", "The ferry timetable changes in March because the night crossings lose money every week"),
+]
+
+
+def outlet_copy(copy: int) -> str:
+    """One outlet's article carrying the five utterances word for word, in its own order and framing."""
+    paragraphs = [
+        f"Port Ellis harbour update {copy}",
+        f"The harbour board of Port Ellis met on Tuesday evening (outlet copy {copy}).",
+    ]
+    for turn in range(len(UTTERANCES)):
+        speaker, words = UTTERANCES[(copy + turn) % len(UTTERANCES)]
+        paragraphs.append(f"“{words},” {speaker} told reporters after the meeting.")
+    return "\n\n".join(paragraphs) + "\n"
+
+
+@pytest.mark.django_db
+def test_four_workers_storing_renderings_of_the_same_utterances_at_once_file_each_under_one_statement(
+    other_db, tmp_path
+):
+    # 40 articles from 40 outlets, each carrying the same 5 utterances; 4 runs at once take 10 articles each, so
+    # that they store renderings of the same utterances at the same moment, each run unaware of the others.
+    folders = [tmp_path / f"worker-{w}" for w in range(4)]
+    for w, folder in enumerate(folders):
+        folder.mkdir()
+        for copy in range(w, 40, 4):
+            (folder / f"copy-{copy:02d}.txt").write_text(outlet_copy(copy))
+    runs = [ingest(folder, env=other_db.env) for folder in folders]
+    for run in runs:
+        out, err = run.communicate(timeout=600)
+        assert run.returncode == 0 and "Traceback" not in err, out + err
+        assert out.strip().splitlines()[-1] == "10 created, 0 unchanged, 0 updated, 0 failed"
+    statements = other_db.query(
+        "SELECT s.rendering_count, count(q.id) FROM articles_statement s "
+        "JOIN articles_quote q ON q.statement_id = s.id GROUP BY s.id, s.rendering_count"
+    )
+    assert statements == [(40, 40)] * len(UTTERANCES)
+    no_duplicates(other_db)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="threads on SQLite's in-memory test database lock whole tables; the four-run test covers SQLite",
+)
+@pytest.mark.django_db(transaction=True)
+def test_workers_that_all_matched_before_any_of_them_stored_still_file_one_statement_per_utterance(
+    monkeypatch,
+):
+    # The worst moment, made certain: four workers have each matched their article against a database holding
+    # none of the utterances yet, and only then do they write. The later ones must see the first one's
+    # statements and match again; filed as matched, each utterance would become four statements.
+    nlp = load_pipeline()
+    pending = []
+    for copy in range(4):
+        prepared = prepare_text(title=None, text=outlet_copy(copy))
+        item = articles.ingest._Pending(
+            Source(f"copy-{copy}.txt", outlet_copy(copy), None, outlet=f"Outlet {copy}"),
+            prepared,
+            articles.ingest.content_hash(prepared.body),
+        )
+        item.quotes = extract_quotes(nlp(prepared.body), title_end=prepared.title_end)
+        pending.append(item)
+    all_matched = threading.Barrier(len(pending), timeout=60)
+    waited = threading.local()
+    real_match = articles.ingest._match
+
+    def match_then_wait_for_the_others(**kwargs):
+        matched = real_match(**kwargs)
+        if not getattr(
+            waited, "once", False
+        ):  # the first matching only: matching again is done holding the turn
+            waited.once = True
+            all_matched.wait()
+        return matched
+
+    monkeypatch.setattr(articles.ingest, "_match", match_then_wait_for_the_others)
+    outcomes, errors = [], []
+
+    def worker(item) -> None:
+        try:
+            outcomes.append(articles.ingest.store_article(item=item, overrides=articles.ingest.Overrides()))
+        except Exception as error:  # reported by the test, not lost in the thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(item,)) for item in pending]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == [] and sorted(o.status for o in outcomes) == ["created"] * 4
+    assert sorted(Statement.objects.values_list("rendering_count", flat=True)) == [4] * len(UTTERANCES)
