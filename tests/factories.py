@@ -63,3 +63,17 @@ def make_user(role: str | None, username: str | None = None):
         user.is_staff = role == "admin"
         user.save(update_fields=["is_staff"])
     return user
+
+
+def long_article(seed: int, quotes: int) -> str:
+    """An article of many long quotes in words drawn at random: hundreds of distinct index keys."""
+    import random
+
+    rng = random.Random(seed)
+    syllables = ["bar", "cor", "dun", "fel", "gam", "hol", "kir", "lom", "mav", "nep", "ros", "tul"]
+    vocabulary = [a + b + c for a in syllables for b in syllables for c in "aeiou"]  # 720 made-up words
+    paragraphs = ["Delegates met in Geneva on Monday."]
+    for n in range(quotes):
+        words = " ".join(rng.choice(vocabulary) for _ in range(14))
+        paragraphs.append(f"“The {words} will hold,” Anna Berg said in remark {n}.")
+    return "\n\n".join(paragraphs)

@@ -7,14 +7,19 @@ machinery: tests/test_uploads.py::test_a_job_whose_worker_died_is_resumed_and_du
 ::test_a_killed_db_worker_is_replaced_and_the_job_finishes_without_duplicates.
 """
 
+import http.cookiejar
 import io
 import os
+import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -29,6 +34,7 @@ from articles.nlp.attribution import extract_quotes
 from articles.nlp.pipeline import load_pipeline
 from articles.nlp.text import prepare_text
 from articles.sources import Source
+from tests.factories import long_article
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "demo" / "articles").glob("*.txt"))
@@ -374,3 +380,120 @@ def test_workers_that_all_matched_before_any_of_them_stored_still_file_one_state
         thread.join(120)
     assert errors == [] and sorted(o.status for o in outcomes) == ["created"] * 4
     assert sorted(Statement.objects.values_list("rendering_count", flat=True)) == [4] * len(UTTERANCES)
+
+
+class Journalist:
+    """A browser's worth of HTTP for one journalist: cookies, the CSRF token, and how long each request took."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+            urllib.request.HTTPRedirectHandler(),
+        )
+        self.timings: list[tuple[float, str, int]] = []
+
+    def request(self, path: str, form: dict | None = None) -> str:
+        data = None
+        if form is not None:
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', self.last_page).group(1)
+            data = urllib.parse.urlencode({**form, "csrfmiddlewaretoken": token}).encode()
+        started = time.monotonic()
+        try:
+            with self.opener.open(self.base + path, data=data, timeout=30) as response:
+                status, page = response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            status, page = error.code, ""
+        self.timings.append((time.monotonic() - started, path, status))
+        self.last_page = page
+        return page
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.django_db
+def test_journalists_log_in_and_label_while_the_worker_ingests_a_250_quote_article(other_db, tmp_path):
+    env = {**other_db.env, "TASKS_BACKEND": "database"}
+    seeded = subprocess.run([*MANAGE, "ingest", *map(str, SEEDS)], env=env, cwd=ROOT, capture_output=True)
+    assert seeded.returncode == 0, seeded.stderr
+    quote_id, statement_id = other_db.query(
+        "SELECT id, statement_id FROM articles_quote WHERE statement_id IS NOT NULL ORDER BY id LIMIT 1"
+    )[0]
+    (tmp_path / "transcript.txt").write_text(long_article(seed=11, quotes=250))
+    setup = (
+        "from django.contrib.auth.models import Group, User\n"
+        "from django.core.files.uploadedfile import SimpleUploadedFile\n"
+        "from articles.roles import JOURNALIST\n"
+        "from articles.uploads import create_upload\n"
+        "User.objects.create_user('reporter', password='a long test password').groups.add("
+        "Group.objects.get(name=JOURNALIST))\n"
+        f"body = open({str(tmp_path / 'transcript.txt')!r}, 'rb').read()\n"
+        "print(create_upload(files=[SimpleUploadedFile('transcript.txt', body)]).pk)"
+    )
+    made = subprocess.run(
+        [*MANAGE, "shell", "-v0", "--no-imports", "-c", setup],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stderr
+    job_id = int(made.stdout.strip())
+    port = free_port()
+    server = subprocess.Popen(  # (DEBUG: pages name static files without a collectstatic manifest)
+        [*MANAGE, "runserver", "--noreload", f"127.0.0.1:{port}"],
+        env={**env, "DEBUG": "1"}, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [*MANAGE, "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:  # the server is up
+            try:
+                urllib.request.urlopen(base + "/accounts/login/", timeout=5).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+
+        def job_status() -> str:
+            return other_db.query(f"SELECT status FROM articles_ingestjob WHERE id = {job_id}")[0][0]
+
+        sessions = []
+        deadline = time.monotonic() + 600
+        while job_status() in ("queued", "running"):
+            assert worker.poll() is None, worker.stderr.read()
+            assert time.monotonic() < deadline, "the worker did not finish the job"
+            journalist = Journalist(base)
+            journalist.request("/accounts/login/")
+            journalist.request(
+                "/accounts/login/", {"username": "reporter", "password": "a long test password"}
+            )
+            journalist.request(f"/statements/{statement_id}/")
+            journalist.request(
+                f"/quotes/{quote_id}/labels/", {"label": "verbatim", "severity": "0", "note": ""}
+            )
+            sessions.append(journalist)
+    finally:
+        for process in (server, worker):
+            process.terminate()
+            process.wait(20)
+    assert job_status() == "succeeded"
+    assert other_db.query(
+        "SELECT count(*) FROM articles_quote q JOIN articles_article a ON a.id = q.article_id "
+        "WHERE a.source_name LIKE '%transcript.txt'"
+    ) == [(250,)]
+    timings = [timing for journalist in sessions for timing in journalist.timings]
+    assert len(sessions) >= 3, "the ingest ended before journalists could work alongside it"
+    assert all(status < 500 for _, _, status in timings), timings
+    slowest = max(timings)
+    assert slowest[0] < 2, f"{slowest[1]} took {slowest[0]:.1f} s while the worker ingested"
+    labels = other_db.query(f"SELECT count(*) FROM articles_variantlabel WHERE quote_id = {quote_id}")
+    assert labels == [(len(sessions),)]

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from articles.ingest import Overrides, ingest_sources
 from articles.models import Article, Decision, Outlet, Quote, QuoteKey, Speaker, Statement, VariantLabel
 from articles.sources import Source, read_paths
+from tests.factories import long_article
 
 pytestmark = pytest.mark.django_db
 CORPUS = Path(__file__).parent / "data" / "corpus"
@@ -193,20 +194,6 @@ def test_the_csv_of_quotes_never_hands_a_spreadsheet_a_formula():
     (row,) = csv.DictReader(io.StringIO(out.getvalue()))
     assert row["article"] == "'=cmd.txt" and row["outlet"] == "'@outlet" and row["text"].startswith("'=1+2")
     assert row["start"].isdigit()  # numbers stay numbers
-
-
-def long_article(seed: int, quotes: int) -> str:
-    """An article of many long quotes in words drawn at random: hundreds of distinct index keys."""
-    import random
-
-    rng = random.Random(seed)
-    syllables = ["bar", "cor", "dun", "fel", "gam", "hol", "kir", "lom", "mav", "nep", "ros", "tul"]
-    vocabulary = [a + b + c for a in syllables for b in syllables for c in "aeiou"]  # 720 made-up words
-    paragraphs = ["Delegates met in Geneva on Monday."]
-    for n in range(quotes):
-        words = " ".join(rng.choice(vocabulary) for _ in range(14))
-        paragraphs.append(f"“The {words} will hold,” Anna Berg said in remark {n}.")
-    return "\n\n".join(paragraphs)
 
 
 def test_an_article_with_hundreds_of_index_keys_is_matched_against_stored_statements():
