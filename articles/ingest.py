@@ -610,20 +610,17 @@ def refresh_statements(statement_ids: Iterable[int]) -> None:
     by a thousand outlets costs no more to refresh than one carried by ten."""
     ids = [pk for pk in statement_ids if pk is not None]
     rendered = Quote.objects.filter(statement__in=ids, not_a_quote=False).order_by()
-    wordings: dict[int, list[_Wording]] = defaultdict(list)
-    for statement_id, text, kind, count, first in (
-        rendered.values("statement_id", "text", "kind")
-        .annotate(count=Count("pk"), first=Min("pk"))
-        .values_list("statement_id", "text", "kind", "count", "first")
-    ):
-        wordings[statement_id].append(_Wording(first, text, kind, count))
+    # One row per statement, wording and speaker, in order of first rendering (ties go to the first).
+    wordings: dict[int, dict[tuple[str, str], _Wording]] = defaultdict(dict)
     speakers: dict[int, Counter[tuple[int | None, str]]] = defaultdict(Counter)
-    for statement_id, speaker_id, decided_by, count in (  # in order of first rendering: ties go to the first
-        rendered.values("statement_id", "speaker_id", "speaker_decided_by")
+    for statement_id, text, kind, speaker_id, decided_by, count, first in (
+        rendered.values("statement_id", "text", "kind", "speaker_id", "speaker_decided_by")
         .annotate(count=Count("pk"), first=Min("pk"))
         .order_by("first")
-        .values_list("statement_id", "speaker_id", "speaker_decided_by", "count")
+        .values_list("statement_id", "text", "kind", "speaker_id", "speaker_decided_by", "count", "first")
     ):
+        wording = wordings[statement_id].setdefault((text, kind), _Wording(first, text, kind, 0))
+        wording.count += count
         speakers[statement_id][(speaker_id, decided_by)] += count
     reach = {
         statement_id: (first_date, outlets + articles_without_outlet)
@@ -639,7 +636,7 @@ def refresh_statements(statement_ids: Iterable[int]) -> None:
     for statement in Statement.objects.filter(pk__in=ids).only(
         "speaker", "reference", "reference_decided_by"
     ):
-        texts = sorted(wordings.get(statement.pk, []), key=lambda w: w.first)
+        texts = list(wordings[statement.pk].values())  # in order of first rendering
         if not texts:
             gone.append(statement.pk)
             continue

@@ -60,6 +60,16 @@ def _rows(run: dict) -> list[tuple[str, str, str, str, str]]:
                 rows.append(("3 pages", db, f"gunicorn load, {load['concurrency']} clients, 2 workers",
                              f"{load['throughput_rps']} req/s, p95 {load['p95_ms']} ms ({load['requests']} req, "
                              f"{load['errors']} err)", "report", "-"))  # fmt: skip
+    wire = run.get("wire", {})
+    if "error" in wire:
+        rows.append(("5 one statement", db, "renderings of one statement", wire["error"], "", "MISS"))
+    elif wire:
+        rows.append(("5 one statement", db, f"adding rendering {wire['renderings']:,} / adding the 10th",
+                     f"{wire['growth']:.2f} ({wire['add_last_ms']} / {wire['add_10th_ms']} ms)", "<= 2",
+                     _verdict(wire["growth"] <= 2)))  # fmt: skip
+        rows.append(("5 one statement", db, f"statement page, {wire['renderings']:,} renderings",
+                     f"{wire['page_ms']:.1f} ms, {wire['page_queries']} queries", "< 100 ms",
+                     _verdict(wire["page_ms"] < 100)))  # fmt: skip
     peaks = [
         max(r.get("peak_rss_bytes", 0), r.get("peak_rss_child_bytes", 0))
         for r in run["ingest"].values()

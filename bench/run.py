@@ -19,6 +19,7 @@ from bench.env import ROOT, SQLITE_URL, postgres_bench_url, recreate_database
 from bench.report import table
 
 PYTHON = sys.executable
+WIRE_RENDERINGS = 1000
 
 
 def _sub(module: str, *args: str) -> dict:
@@ -40,6 +41,9 @@ def backend(name: str, url: str, *, articles: int, scale: int) -> dict:
     print(f"[{name}] synthetic quotes up to {scale:,}: matching and pages…", file=sys.stderr, flush=True)
     recreate_database(url)
     out["scale"] = _sub("bench.scale", url, str(scale))
+    print(f"[{name}] one statement, {WIRE_RENDERINGS:,} renderings…", file=sys.stderr, flush=True)
+    recreate_database(url)
+    out["wire"] = _sub("bench.wire", url, str(WIRE_RENDERINGS))
     return out
 
 

@@ -5,6 +5,7 @@ import itertools
 
 from articles.ingest import refresh_statements
 from articles.models import Article, Outlet, Quote, Speaker, Statement
+from articles.nlp.matching import normalize
 
 _counter = itertools.count(1)
 
@@ -33,6 +34,7 @@ def make_quote(*, article: Article, text: str, statement: Statement | None = Non
         start=start,
         end=start + len(text),
         kind=fields.pop("kind", "direct"),
+        normalized=fields.pop("normalized", normalize(text)),
         **fields,
     )
 

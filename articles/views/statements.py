@@ -1,7 +1,7 @@
 from functools import cached_property
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -12,6 +12,7 @@ from articles.models import Article, Label, Quote, Statement, VariantLabel
 from articles.roles import can_annotate
 
 PAGE_SIZE = 25
+ARTICLES_PER_PAGE = 20
 COUNT_STEP = 1000
 
 
@@ -96,23 +97,45 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def statement_page(request: HttpRequest, pk: int, *, error: str = "", fragment: bool = False) -> HttpResponse:
-    """The statement page (or its #comparison fragment), also rendered after a journalist's correction."""
+    """The statement page (or its #comparison fragment), also rendered after a journalist's correction: its
+    wordings aligned, and its renderings by article, ARTICLES_PER_PAGE articles a page."""
     statement = get_object_or_404(Statement.objects.select_related("speaker").defer("search_text"), pk=pk)
-    quotes = renderings_of(statement)
-    reference = next((q for q in quotes if str(q.pk) == request.GET.get("ref")), None)
-    reference = reference or next((q for q in quotes if q.pk == statement.reference_id), None)
-    if reference is None and quotes:
-        reference = quotes[0]
-    comparison = compare(quotes=quotes, reference=reference) if reference else None
+    rendered = statement.renderings.filter(not_a_quote=False)
+    reference = _reference(rendered, chosen=request.GET.get("ref"), stored=statement.reference_id)
+    articles = (
+        Article.objects.filter(pk__in=rendered.values("article_id"))
+        .select_related("outlet")
+        .order_by(F("published").asc(nulls_last=True), "pk")
+    )
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(page_number(request.GET.get("page")))
+    comparison = None
+    if reference is not None:
+        quotes = (
+            rendered.filter(article__in=[a.pk for a in page.object_list])
+            .select_related("article__outlet", "speaker")
+            .prefetch_related(Prefetch("labels", VariantLabel.objects.select_related("author")))
+            .order_by("start")
+        )
+        comparison = compare(statement_id=statement.pk, reference=reference, quotes=list(quotes))
     history = statement.audit_events.select_related("actor").order_by("-at")[:50]
     template = "articles/statement_detail.html" + ("#comparison" if fragment else "")
     context = {
         "statement": statement,
         "comparison": comparison,
-        "articles": {q.article_id for q in quotes},
+        "page": page,
         "history": history,
         "can_annotate": can_annotate(request.user),
         "labels": Label.choices,
         "error": error,
     }
     return render(request, template, context)
+
+
+def _reference(rendered, *, chosen: str | None, stored: int | None) -> Quote | None:
+    """The rendering asked for (?ref=), else the statement's reference, else its first rendering."""
+    with_article = rendered.select_related("article__outlet")
+    if chosen and chosen.isascii() and chosen.isdigit() and len(chosen) <= 18:
+        found = with_article.filter(pk=int(chosen)).first()
+        if found is not None:
+            return found
+    return (stored and with_article.filter(pk=stored).first()) or with_article.order_by("pk").first()

@@ -62,9 +62,9 @@ def test_an_inferred_speaker_says_so(client):
 @pytest.mark.parametrize("renderings", [2, 9])
 def test_the_statement_page_costs_a_constant_number_of_queries(client, django_assert_num_queries, renderings):
     statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=renderings)
-    with django_assert_num_queries(
-        4
-    ):  # statement, renderings with articles/outlets/speakers, labels, history
+    # statement, reference, articles counted and their page, the page's renderings and labels, wordings
+    # counted and their first renderings, history
+    with django_assert_num_queries(9):
         assert client.get(statement_url(statement)).status_code == 200
 
 
@@ -195,22 +195,55 @@ def test_article_details_are_read_fresh_around_the_cached_alignment(client):
     assert html.count("The Renamed Gazette") >= 2  # in the alignment row and on the card
 
 
-def test_the_cache_key_names_every_text_kind_and_id_the_alignment_depends_on():
+def test_the_cache_keys_name_every_text_and_id_the_markup_depends_on():
     from articles.comparison import compare
     from articles.views.statements import renderings_of
 
     statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=1)
-    add_variant(statement, "weaves algebraic designs")
+    variant = add_variant(statement, "weaves algebraic designs")
     quotes = renderings_of(statement)
     reference = quotes[0]
-    first = compare(quotes=quotes, reference=reference)
-    assert compare(quotes=quotes, reference=reference) == first
+    first = compare(statement_id=statement.pk, reference=reference, quotes=quotes)
+    assert compare(statement_id=statement.pk, reference=reference, quotes=quotes) == first
     keys = {first.key}
-    quotes[1].kind = "headline"  # the label proposal depends on the kind
-    keys.add(compare(quotes=quotes, reference=reference).key)
-    quotes[1].text = "weaves algebraic drawings"
-    changed = compare(quotes=quotes, reference=reference)
+    add_variant(statement, "weaves algebraic drawings")  # a new wording: a new row
+    changed = compare(statement_id=statement.pk, reference=reference, quotes=renderings_of(statement))
     keys.add(changed.key)
-    assert len(keys) == 3 and "drawings" in {cell.words for w in changed.wordings for cell in w.cells}
-    keys.add(compare(quotes=quotes, reference=quotes[1]).key)
-    assert len(keys) == 4
+    assert len(keys) == 2 and "drawings" in {cell.words for w in changed.wordings for cell in w.cells}
+    keys.add(compare(statement_id=statement.pk, reference=quotes[1], quotes=quotes).key)
+    assert len(keys) == 3
+    # A rendering's diff markup has a key of its own, from the reference and its text and kind.
+    diffs = {r.quote.pk: r.key for card in first.cards for r in card.renderings}
+    variant.kind = "headline"
+    again = compare(statement_id=statement.pk, reference=reference, quotes=[quotes[0], variant])
+    assert {r.quote.pk: r.key for card in again.cards for r in card.renderings}[variant.pk] != diffs[
+        variant.pk
+    ]
+
+
+def test_a_statement_carried_by_many_outlets_shows_one_row_per_wording_and_pages_its_articles(client):
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=45)
+    add_variant(statement, "weaves algebraic designs")
+    html = client.get(statement_url(statement)).content.decode()
+    assert html.count('class="card"') == 20 and "Articles 1–20 of 46" in html
+    assert "×45" in html and "and 39 more" in html  # six outlets named in the wording's row
+    assert html.count("<tr") == 3  # the header, the reference's wording, the variant's
+    last = client.get(statement_url(statement), {"page": 3}).content.decode()
+    assert last.count('class="card"') == 6 and "Articles 41–46 of 46" in last
+
+
+def test_a_label_given_on_the_second_page_of_articles_answers_with_that_page(client):
+    from tests.factories import make_user
+
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=25)
+    client.force_login(make_user("journalist"))
+    html = client.get(statement_url(statement), {"page": 2}).content.decode()
+    quote_id = int(html.split('action="/quotes/')[1].split("/")[0])
+    response = client.post(
+        f"/quotes/{quote_id}/labels/?page=2",
+        {"label": "verbatim", "severity": "0", "note": ""},
+        headers={"HX-Request": "true"},
+    )
+    fragment = response.content.decode()
+    assert response.status_code == 200 and "Articles 21–25 of 25" in fragment
+    assert "✓ verbatim" in fragment
