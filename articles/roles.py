@@ -70,3 +70,10 @@ def require(check: Callable[[AbstractBaseUser | AnonymousUser], bool]):
         return wrapped
 
     return decorator
+
+
+def throttled_username(request, credentials: dict | None = None) -> str:
+    """The name django-axes counts failed logins under: the username as typed, cut to the length a username
+    can have and without NUL (axes stores it; PostgreSQL refuses a longer value or a NUL in the column)."""
+    typed = (credentials or {}).get("username") or request.POST.get("username") or ""
+    return typed.replace("\x00", "")[:150]
