@@ -644,14 +644,14 @@ def refresh_statements(statement_ids: Iterable[int]) -> None:
         if statement.speaker_id is None or statement.speaker_id not in present:
             statement.speaker_id = _most_named(speakers[statement.pk])
         statement.occasion_date, statement.outlet_count = reach[statement.pk]
-        if (
-            statement.reference_decided_by == Decision.MANUAL
-            and Quote.objects.filter(
-                pk=statement.reference_id, statement=statement.pk, not_a_quote=False
-            ).exists()
-        ):
-            reference_text = Quote.objects.values_list("text", flat=True).get(pk=statement.reference_id)
-        else:
+        reference_text = None  # a person's choice stands while it is still one of the renderings
+        if statement.reference_decided_by == Decision.MANUAL:
+            reference_text = (
+                Quote.objects.filter(pk=statement.reference_id, statement=statement.pk, not_a_quote=False)
+                .values_list("text", flat=True)
+                .first()
+            )
+        if reference_text is None:
             reference = _most_complete(texts)
             statement.reference_id, reference_text = reference.first, reference.text
             statement.reference_decided_by = Decision.AUTOMATIC

@@ -149,8 +149,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    "articles",  # before django_tasks_db: its db_worker command is articles' (see that command)
     "django_tasks_db",
-    "articles",
 ]
 
 MIDDLEWARE = [

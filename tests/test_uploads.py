@@ -15,7 +15,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, transaction
+from django.core.management import call_command
+from django.db import OperationalError, connection, transaction
 from django.db.models import F
 from django.tasks import task_backends
 from django.test import Client
@@ -482,3 +483,33 @@ def test_a_killed_db_worker_is_replaced_and_the_job_finishes_without_duplicates(
             "from django.core.files.storage import default_storage\nfrom articles.models import IngestJobFile\n"
             f"[default_storage.delete(f.stored_as) for f in IngestJobFile.objects.filter(job_id={job_id})]"
         )
+
+
+@pytest.mark.django_db
+def test_a_worker_that_finds_the_database_locked_while_claiming_a_task_starts_again(
+    monkeypatch, database_tasks
+):
+    # Upstream's claim loop lets "database is locked" escape when SQLite's lock outlasts the timeout: the worker
+    # process ended. Here it carries on (the second run returns, as a --batch worker does with nothing to do).
+    from django_tasks_db.management.commands import db_worker as upstream
+
+    from articles.management.commands import db_worker
+
+    runs = []
+
+    def locked_once(self) -> None:
+        runs.append(self)
+        if len(runs) == 1:
+            raise OperationalError("database is locked")
+
+    monkeypatch.setattr(upstream.Worker, "run", locked_once)
+    monkeypatch.setattr(db_worker, "PAUSE_SECONDS", 0)
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    assert len(runs) == 2
+
+    def broken(self) -> None:
+        raise OperationalError("no such table: django_tasks_db_dbtaskresult")
+
+    monkeypatch.setattr(upstream.Worker, "run", broken)
+    with pytest.raises(OperationalError, match="no such table"):  # any other error still stops it
+        call_command("db_worker", "--batch", "--no-startup-delay")
