@@ -192,6 +192,7 @@ def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCac
 
     with transaction.atomic():
         _take_turn()
+        version = _data_version()  # before this transaction writes anything
         outlet = _outlet(outlet_name) if outlet_name else None
         article = Article.objects.select_for_update().filter(source_name=source.source_name).first()
         if article is not None and article.content_hash == item.content_hash:
@@ -224,11 +225,12 @@ def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCac
             article.body = prepared.body
             article.save()
             status = "updated"
-        if speakers.check():  # a person merged a speaker meanwhile: resolve again, here
+        resolved_again = speakers.check()  # a person merged a speaker meanwhile: resolve again, here
+        if resolved_again:
             quotes = _new_quotes(extracted=item.quotes, speakers=speakers)
         for quote in quotes:
             quote.article = article
-        if not matched.still_current(quotes):
+        if resolved_again or not matched.still_current(quotes, version=version):
             matched = _match(article_id=article.pk, published=published, quotes=quotes, tentative=tentative)
         statements = _file(quotes=quotes, matched=matched)
         _save_quotes(quotes, item.quotes)
@@ -248,6 +250,17 @@ def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCac
 
 # One number for the advisory lock that makes ingest write phases take turns on PostgreSQL ("VBTM").
 _WRITE_TURN_LOCK = 0x5642544D
+
+
+def _data_version() -> str:
+    """A value that changes whenever another connection commits: SQLite's data_version; on PostgreSQL the
+    current snapshot (the next transaction id, and those in progress: a commit takes one out of the list)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_current_snapshot()::text")
+        else:
+            cursor.execute("PRAGMA data_version")
+        return str(cursor.fetchone()[0])
 
 
 def _take_turn() -> None:
@@ -443,18 +456,23 @@ def _view(*, article_id: int | None, quotes: Sequence[Quote]) -> _View:
 def _candidates(view: _View) -> dict[int, list[Rendering]]:
     """Renderings of the candidate statements: each one's reference and newest RENDERINGS_PER_CANDIDATE, so
     that a statement a thousand outlets carried costs a new article no more than one carried by ten."""
-    ids = [statement for statement, *_ in view.statements]
-    references = [reference for *_, reference in view.statements if reference is not None]
+    small = [statement for statement, count, *_ in view.statements if count <= RENDERINGS_PER_CANDIDATE]
+    large = [statement for statement, count, *_ in view.statements if count > RENDERINGS_PER_CANDIDATE]
     fields = (
         "pk", "statement_id", "text", "kind", "sentence", "speaker__name", "article__published", "article_id",
         "normalized",
     )  # fmt: skip
-    rendered = Quote.objects.filter(statement__in=ids, not_a_quote=False)
-    newest = rendered.annotate(
-        rank=Window(RowNumber(), partition_by=F("statement_id"), order_by=F("pk").desc())
-    ).filter(rank__lte=RENDERINGS_PER_CANDIDATE)
-    rows = {row[0]: row for row in newest.values_list(*fields)}
-    rows.update((row[0], row) for row in rendered.filter(pk__in=references).values_list(*fields))
+    rendered = Quote.objects.filter(not_a_quote=False)
+    rows = {row[0]: row for row in rendered.filter(statement__in=small).values_list(*fields)}
+    if large:
+        newest = (
+            rendered.filter(statement__in=large)
+            .annotate(rank=Window(RowNumber(), partition_by=F("statement_id"), order_by=F("pk").desc()))
+            .filter(rank__lte=RENDERINGS_PER_CANDIDATE)
+        )
+        references = [reference for statement, _, _, reference in view.statements if statement in large]
+        rows.update((row[0], row) for row in newest.values_list(*fields))
+        rows.update((row[0], row) for row in rendered.filter(pk__in=references).values_list(*fields))
     candidates: dict[int, list[Rendering]] = defaultdict(list)
     # In a fixed order: a statement's reference is the first of its longest renderings, on every database.
     # Plain rows: model instances cost more.
@@ -512,12 +530,14 @@ class _Matched:
     """Matching's decisions for an article's quotes (in their order), and what they were decided on."""
 
     article_id: int | None
+    version: str  # _data_version() before matching read anything
     view: _View
     assignments: list[Assignment]
 
-    def still_current(self, quotes: Sequence[Quote]) -> bool:
-        """Whether the database still shows what matching saw (no other ingest or person changed it since)."""
-        return _view(article_id=self.article_id, quotes=quotes) == self.view
+    def still_current(self, quotes: Sequence[Quote], *, version: str) -> bool:
+        """Whether the database still shows what matching saw: nothing committed since by anyone else, or
+        nothing that matching looked at."""
+        return version == self.version or _view(article_id=self.article_id, quotes=quotes) == self.view
 
 
 def _match(
@@ -528,6 +548,7 @@ def _match(
     tentative: Sequence[bool],
 ) -> _Matched:
     """Decide, reading only, which stored statement or new group each of an article's quotes belongs to."""
+    version = _data_version()
     view = _view(article_id=article_id, quotes=quotes)
     new = [
         Rendering(
@@ -543,7 +564,7 @@ def _match(
         for q, flag in zip(quotes, tentative, strict=True)
     ]
     assignments = assign_statements(new=new, candidates=_candidates(view)) if new else []
-    return _Matched(article_id, view, assignments)
+    return _Matched(article_id, version, view, assignments)
 
 
 def _file(*, quotes: list[Quote], matched: _Matched) -> set[int]:
