@@ -14,8 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Max, Min, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, Max, Min, Q
 
 from articles.models import (
     Article,
@@ -464,14 +463,11 @@ def _candidates(view: _View) -> dict[int, list[Rendering]]:
     )  # fmt: skip
     rendered = Quote.objects.filter(not_a_quote=False)
     rows = {row[0]: row for row in rendered.filter(statement__in=small).values_list(*fields)}
-    if large:
-        newest = (
-            rendered.filter(statement__in=large)
-            .annotate(rank=Window(RowNumber(), partition_by=F("statement_id"), order_by=F("pk").desc()))
-            .filter(rank__lte=RENDERINGS_PER_CANDIDATE)
-        )
-        references = [reference for statement, _, _, reference in view.statements if statement in large]
+    for statement in large:  # the statement's index read backwards, RENDERINGS_PER_CANDIDATE rows
+        newest = rendered.filter(statement=statement).order_by("-pk")[:RENDERINGS_PER_CANDIDATE]
         rows.update((row[0], row) for row in newest.values_list(*fields))
+    references = [reference for statement, _, _, reference in view.statements if statement in large]
+    if references:
         rows.update((row[0], row) for row in rendered.filter(pk__in=references).values_list(*fields))
     candidates: dict[int, list[Rendering]] = defaultdict(list)
     # In a fixed order: a statement's reference is the first of its longest renderings, on every database.
