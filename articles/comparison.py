@@ -104,7 +104,7 @@ def compare(*, statement_id: int, reference: Quote, quotes: Sequence[Quote]) -> 
     article and outlet loaded) each diffed against it.
 
     The alignment is cached under a key made of everything it is computed from (the reference and each shown
-    wording's first rendering id, text and kind), so a correction that changes any of them misses the cache
+    wording's first rendering, id and text), so a correction that changes any of them misses the cache
     and nothing needs invalidating; labels, speakers and articles are read fresh, never cached."""
     counted, total = _wordings(statement_id=statement_id, reference=reference)
     samples = _samples(statement_id=statement_id, keys=[key for key, _ in counted])

@@ -225,9 +225,6 @@ class Quote(models.Model):
             models.CheckConstraint(condition=Q(kind__in=QuoteKind.values), name="quote_kind_valid"),
             models.UniqueConstraint(fields=["article", "start", "end"], name="quote_span_unique"),
         ]
-        # A statement's newest renderings, read backwards without sorting them all (ingest reads the newest
-        # of a statement a thousand outlets carried).
-        indexes = [models.Index(fields=["statement", "id"], name="quote_statement_newest_idx")]
         # body[start:end] == text is checked by database triggers (migration 0002): it spans two tables.
 
     def __str__(self) -> str:
