@@ -99,26 +99,45 @@ class _Alignment:
     rows: tuple[tuple[Cell, ...], ...]  # one per wording shown, in order
 
 
-def compare(*, statement_id: int, reference: Quote, quotes: Sequence[Quote]) -> Comparison:
-    """The statement's wordings aligned with the reference, and `quotes` (one page of its renderings, with
-    article and outlet loaded) each diffed against it.
+@dataclass(frozen=True)
+class Counted:
+    """A wording of the statement: its key (the normalised text), how many renderings use it, the first ones."""
+
+    key: str
+    count: int
+    first: tuple[Quote, ...]  # OUTLETS_PER_WORDING at most, with article and outlet
+
+
+def compare(
+    *, reference: Quote, wordings: Sequence[Counted], wordings_total: int, quotes: Sequence[Quote]
+) -> Comparison:
+    """The statement's wordings aligned with the reference, and `quotes` (the page's renderings, with article
+    and outlet loaded) each diffed against it. `wordings` come from counted_in or counted_wordings.
 
     The alignment is cached under a key made of everything it is computed from (the reference and each shown
-    wording's first rendering, id and text), so a correction that changes any of them misses the cache
-    and nothing needs invalidating; labels, speakers and articles are read fresh, never cached."""
-    counted, total = _wordings(statement_id=statement_id, reference=reference)
-    samples = _samples(statement_id=statement_id, keys=[key for key, _ in counted])
-    shown = [(key, count, samples.get(key, ())) for key, count in counted if samples.get(key)]
-    inputs = (CACHE_VERSION, reference.pk, reference.text, [(q[0].pk, q[0].text) for _, _, q in shown])
+    wording's first rendering, id and text), so a correction that changes any of them misses the cache and
+    nothing needs invalidating; labels, speakers and articles are read fresh, never cached."""
+    inputs = (
+        CACHE_VERSION,
+        reference.pk,
+        reference.text,
+        [(w.first[0].pk, w.first[0].text) for w in wordings],
+    )
     key = "comparison:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
     alignment = cache.get(key)
     if alignment is None:
-        alignment = _align(reference=reference, texts=[q[0].text for _, _, q in shown])
+        alignment = _align(reference=reference, texts=[w.first[0].text for w in wordings])
         cache.set(key, alignment, CACHE_SECONDS)
-    reference_key = reference.normalized or normalize(reference.text)
-    wordings = tuple(
-        Wording(text=q[0].text, cells=cells, quotes=tuple(q), count=count, is_reference=k == reference_key)
-        for (k, count, q), cells in zip(shown, alignment.rows, strict=True)
+    reference_key = _key(reference)
+    rows = tuple(
+        Wording(
+            text=w.first[0].text,
+            cells=cells,
+            quotes=w.first,
+            count=w.count,
+            is_reference=w.key == reference_key,
+        )
+        for w, cells in zip(wordings, alignment.rows, strict=True)
     )
     by_article: dict[int, list[Rendering]] = defaultdict(list)
     articles: dict[int, Article] = {}
@@ -127,36 +146,53 @@ def compare(*, statement_id: int, reference: Quote, quotes: Sequence[Quote]) -> 
         by_article[quote.article_id].append(_rendering(quote, reference))
     ordered = sorted(articles.values(), key=lambda a: (a.published is None, a.published, a.pk))
     cards = tuple(Card(a, tuple(by_article[a.pk])) for a in ordered)
-    return Comparison(reference, alignment.columns, wordings, total, cards, key=key)
+    return Comparison(reference, alignment.columns, rows, wordings_total, cards, key=key)
 
 
-def _wordings(*, statement_id: int, reference: Quote) -> tuple[list[tuple[str, int]], int]:
-    """The wordings shown (the reference's first, then the most used) with their counts; how many there are."""
-    counts = (
+def _key(quote: Quote) -> str:
+    return quote.normalized or normalize(quote.text)
+
+
+def _shown(counts: Sequence[tuple[str, int]], reference: Quote) -> list[tuple[str, int]]:
+    """The reference's wording first, then the most used: TABLE_WORDINGS of them."""
+    reference_key = _key(reference)
+    return sorted(counts, key=lambda row: (row[0] != reference_key, -row[1], row[0]))[:TABLE_WORDINGS]
+
+
+def counted_in(quotes: Sequence[Quote], reference: Quote) -> tuple[list[Counted], int]:
+    """The wordings shown, counted among `quotes` (every rendering of a small statement, already loaded), and
+    how many wordings there are."""
+    by_key: dict[str, list[Quote]] = defaultdict(list)
+    for quote in sorted(quotes, key=lambda q: q.pk):
+        by_key[_key(quote)].append(quote)
+    shown = _shown([(key, len(group)) for key, group in by_key.items()], reference)
+    return [Counted(key, count, tuple(by_key[key][:OUTLETS_PER_WORDING])) for key, count in shown], len(
+        by_key
+    )
+
+
+def counted_wordings(statement_id: int, reference: Quote) -> tuple[list[Counted], int]:
+    """The same, counted by the database: for a statement of any size, reading only the first renderings of
+    the wordings shown."""
+    counts = list(
         Quote.objects.filter(statement=statement_id, not_a_quote=False)
         .order_by()
         .values("normalized")
         .annotate(count=Count("pk"))
         .values_list("normalized", "count")
     )
-    reference_key = reference.normalized or normalize(reference.text)
-    ranked = sorted(counts, key=lambda row: (row[0] != reference_key, -row[1], row[0]))
-    return ranked[:TABLE_WORDINGS], len(ranked)
-
-
-def _samples(*, statement_id: int, keys: Sequence[str]) -> dict[str, list[Quote]]:
-    """The first OUTLETS_PER_WORDING renderings of each wording, with article and outlet."""
-    numbered = (
-        Quote.objects.filter(statement=statement_id, not_a_quote=False, normalized__in=keys)
+    shown = _shown(counts, reference)
+    first = (
+        Quote.objects.filter(statement=statement_id, not_a_quote=False, normalized__in=[k for k, _ in shown])
         .annotate(number=Window(RowNumber(), partition_by=F("normalized"), order_by=F("pk").asc()))
         .filter(number__lte=OUTLETS_PER_WORDING)
         .select_related("article__outlet")
         .order_by("pk")
     )
-    samples: dict[str, list[Quote]] = defaultdict(list)
-    for quote in numbered:
-        samples[quote.normalized].append(quote)
-    return samples
+    by_key: dict[str, list[Quote]] = defaultdict(list)
+    for quote in first:
+        by_key[quote.normalized].append(quote)
+    return [Counted(key, count, tuple(by_key[key])) for key, count in shown if by_key[key]], len(counts)
 
 
 def _align(*, reference: Quote, texts: Sequence[str]) -> _Alignment:

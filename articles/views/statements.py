@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from articles.comparison import compare
+from articles.comparison import compare, counted_in, counted_wordings
 from articles.forms import StatementFilterForm, errors_text
 from articles.models import Article, Label, Quote, Statement, VariantLabel
 from articles.roles import can_annotate
@@ -100,23 +100,34 @@ def statement_page(request: HttpRequest, pk: int, *, error: str = "", fragment: 
     """The statement page (or its #comparison fragment), also rendered after a journalist's correction: its
     wordings aligned, and its renderings by article, ARTICLES_PER_PAGE articles a page."""
     statement = get_object_or_404(Statement.objects.select_related("speaker").defer("search_text"), pk=pk)
-    rendered = statement.renderings.filter(not_a_quote=False)
-    reference = _reference(rendered, chosen=request.GET.get("ref"), stored=statement.reference_id)
-    articles = (
-        Article.objects.filter(pk__in=rendered.values("article_id"))
-        .select_related("outlet")
-        .order_by(F("published").asc(nulls_last=True), "pk")
-    )
-    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(page_number(request.GET.get("page")))
-    comparison = None
-    if reference is not None:
-        quotes = (
+    chosen = request.GET.get("ref")
+    number = page_number(request.GET.get("page"))
+    if statement.rendering_count <= ARTICLES_PER_PAGE:  # the usual statement: all of it in one query
+        quotes = renderings_of(statement)
+        reference = _chosen(quotes, chosen) or _chosen(quotes, str(statement.reference_id))
+        reference = reference or min(quotes, key=lambda q: q.pk, default=None)
+        articles = sorted({q.article_id: q.article for q in quotes}.values(), key=_article_order)
+        page = Paginator(articles, ARTICLES_PER_PAGE).get_page(number)
+        counted = counted_in(quotes, reference) if reference else ([], 0)
+        shown = {a.pk for a in page.object_list}
+        quotes = [q for q in quotes if q.article_id in shown]
+    else:  # a wire story a thousand outlets carried: counted by the database, one page of articles read
+        rendered = statement.renderings.filter(not_a_quote=False)
+        reference = _reference(rendered, chosen=chosen, stored=statement.reference_id)
+        by_published = Article.objects.filter(pk__in=rendered.values("article_id")).select_related("outlet")
+        page = Paginator(by_published.order_by(F("published").asc(nulls_last=True), "pk"), ARTICLES_PER_PAGE)
+        page = page.get_page(number)
+        quotes = list(
             rendered.filter(article__in=[a.pk for a in page.object_list])
             .select_related("article__outlet", "speaker")
             .prefetch_related(Prefetch("labels", VariantLabel.objects.select_related("author")))
             .order_by("start")
         )
-        comparison = compare(statement_id=statement.pk, reference=reference, quotes=list(quotes))
+        counted = counted_wordings(statement.pk, reference) if reference else ([], 0)
+    comparison = None
+    if reference is not None:
+        wordings, total = counted
+        comparison = compare(reference=reference, wordings=wordings, wordings_total=total, quotes=quotes)
     history = statement.audit_events.select_related("actor").order_by("-at")[:50]
     template = "articles/statement_detail.html" + ("#comparison" if fragment else "")
     context = {
@@ -129,6 +140,14 @@ def statement_page(request: HttpRequest, pk: int, *, error: str = "", fragment: 
         "error": error,
     }
     return render(request, template, context)
+
+
+def _article_order(article: Article) -> tuple:
+    return (article.published is None, article.published, article.pk)
+
+
+def _chosen(quotes: list[Quote], wanted: str | None) -> Quote | None:
+    return next((q for q in quotes if str(q.pk) == wanted), None)
 
 
 def _reference(rendered, *, chosen: str | None, stored: int | None) -> Quote | None:
