@@ -12,7 +12,6 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from articles.ingest import refresh_statements
 from articles.models import (
     AuditEvent,
     Decision,
@@ -24,6 +23,7 @@ from articles.models import (
     VariantLabel,
 )
 from articles.nlp.diff import propose_label
+from articles.statements import recompute
 
 # Models a correction may touch, by the name used in audit records.
 MODELS: dict[str, type[models.Model]] = {
@@ -275,7 +275,7 @@ def undo(*, actor: AbstractBaseUser, event: AuditEvent) -> AuditEvent:
             MODELS[name].objects.filter(pk__in=pks).delete()
         statements = [int(pk) for pk in rows.get("statement", {})]
         statements += [v.get("statement_id") for v in rows.get("quote", {}).values()]
-        refresh_statements(statements)
+        recompute(statements)
         return AuditEvent.objects.create(
             actor=actor,
             action=f"undo {event.action}",
@@ -294,7 +294,7 @@ def _refresh(record: _Record, statement_ids: Iterable[int | None]) -> None:
     ids = [pk for pk in statement_ids if pk]
     for statement in Statement.objects.filter(pk__in=ids):
         record.keep(statement)
-    refresh_statements(ids)
+    recompute(ids)
 
 
 def _audit_mirror(

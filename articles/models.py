@@ -123,6 +123,12 @@ class StatementQuerySet(models.QuerySet):
         in_renderings = Q(search_text__contains=text.casefold())
         return self.filter(in_renderings | SpeakerAmong(by_name) | SpeakerAmong(by_alias))
 
+    def recompute(self) -> None:
+        """Recompute these statements from their renderings (articles.statements.recompute)."""
+        from articles.statements import recompute
+
+        recompute(self.values_list("pk", flat=True))
+
 
 class Statement(models.Model):
     speaker = models.ForeignKey(
@@ -162,7 +168,7 @@ class Statement(models.Model):
         default="",
         editable=False,
         help_text="The renderings' texts, casefolded, one per line: what the statements page searches "
-        "(articles.search; ingest.refresh_statements keeps it).",
+        "(articles.search; articles.statements.recompute keeps it).",
     )
 
     objects = StatementQuerySet.as_manager()

@@ -5,7 +5,7 @@ index (migration 0008, PostgreSQL) lets `LIKE '%word%'` on it skip the statement
 OR of EXISTS over the quotes read every statement. Speaker names and aliases are not copied into it: they are
 matched by id (a few thousand speakers), so renaming a speaker or adding an alias needs no rewrite.
 
-ingest.refresh_statements writes it with a statement's other figures, so ingest, every correction and every undo
+statements.recompute writes it with a statement's other figures, so ingest, every correction and every undo
 keep it (bench.synthetic writes it for its bulk rows).
 """
 

@@ -3,7 +3,6 @@
 import hashlib
 import itertools
 
-from articles.ingest import refresh_statements
 from articles.models import Article, Outlet, Quote, Speaker, Statement
 from articles.nlp.matching import normalize
 
@@ -48,7 +47,7 @@ def make_statement_with_renderings(*, speaker_name: str, text: str, outlets: int
         outlet = Outlet.objects.create(name=f"Outlet {n}")
         article = make_article(body=f"Headline {n}\n\n{speaker_name} said: “{text}”", outlet=outlet)
         make_quote(article=article, text=text, statement=statement, speaker=speaker)
-    refresh_statements([statement.pk])
+    Statement.objects.filter(pk=statement.pk).recompute()
     statement.refresh_from_db()
     return statement
 
