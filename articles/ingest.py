@@ -231,7 +231,7 @@ def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCac
         statements = _file(quotes=quotes, matched=matched)
         _save_quotes(quotes, item.quotes)
         kept.reapply(quotes)
-        recompute(statements | kept.statements)
+        recompute(statements | kept.statements, speakers_changed=bool(kept.by_text))
     return Outcome(
         status,
         source.source_name,

@@ -36,10 +36,15 @@ class _Wording:
     count: int
 
 
-def recompute(statement_ids: Iterable[int]) -> None:
+def recompute(statement_ids: Iterable[int], *, speakers_changed: bool = True) -> None:
     """Recompute the statements' speaker, occasion date, reference, label and figures from their renderings;
-    renderings that name nobody take the speaker the others name; a statement left with none is deleted."""
+    renderings that name nobody take the speaker the others name; a statement left with none is deleted.
+
+    "…,” he added" takes the speaker of the quote it follows once that one's is known: looked for in every
+    statement when the caller may have changed speakers (a correction, an undo), else only where the inference
+    above changed one (ingest, whose new quotes follow their speakers before they are saved)."""
     ids = [pk for pk in statement_ids if pk is not None]
+    inferred: set[int] = set()
     rendered = Quote.objects.filter(statement__in=ids, not_a_quote=False).order_by()
     # One row per statement, wording and speaker, in order of first rendering (ties go to the first).
     wordings: dict[int, dict[tuple[str, str], _Wording]] = defaultdict(dict)
@@ -71,7 +76,9 @@ def recompute(statement_ids: Iterable[int]) -> None:
         if not texts:
             gone.append(statement.pk)
             continue
-        present = _infer_speakers(statement.pk, speakers[statement.pk])
+        present, changed_speakers = _infer_speakers(statement.pk, speakers[statement.pk])
+        if changed_speakers:
+            inferred.add(statement.pk)
         if statement.speaker_id is None or statement.speaker_id not in present:
             statement.speaker_id = _most_named(speakers[statement.pk])
         statement.occasion_date, statement.outlet_count = reach[statement.pk]
@@ -95,7 +102,7 @@ def recompute(statement_ids: Iterable[int]) -> None:
         changed.append(statement)
     Statement.objects.filter(pk__in=gone).delete()
     _write_figures(changed)
-    _follow_unnamed_speakers(ids)
+    _follow_unnamed_speakers(ids if speakers_changed else sorted(inferred))
 
 
 def _most_named(tally: Counter[tuple[int | None, str]]) -> int | None:
@@ -155,9 +162,10 @@ def _follow_unnamed_speakers(statement_ids: Sequence[int]) -> None:
         recompute(touched - {None})
 
 
-def _infer_speakers(statement_id: int, tally: Counter[tuple[int | None, str]]) -> set[int]:
+def _infer_speakers(statement_id: int, tally: Counter[tuple[int | None, str]]) -> tuple[set[int], bool]:
     """Renderings known only by a description ("a Chinese official") take the speaker the other outlets name.
-    Updates `tally` (speaker, decided by -> renderings) to match; returns the speakers its renderings now have."""
+    Updates `tally` (speaker, decided by -> renderings) to match; returns the speakers its renderings now have,
+    and whether any rendering's speaker changed."""
     speaker_id = _most_named(Counter({k: n for k, n in tally.items() if k[1] != Decision.INFERRED}))
     if speaker_id is not None:
         stale = [
@@ -175,7 +183,8 @@ def _infer_speakers(statement_id: int, tally: Counter[tuple[int | None, str]]) -
                 speaker_id=speaker_id, speaker_decided_by=Decision.INFERRED
             )
             tally[(speaker_id, Decision.INFERRED)] += sum(tally.pop(key) for key in stale)
-    return {speaker for speaker, _ in tally if speaker is not None}
+            return {speaker for speaker, _ in tally if speaker is not None}, True
+    return {speaker for speaker, _ in tally if speaker is not None}, False
 
 
 @functools.lru_cache(maxsize=65536)
