@@ -16,7 +16,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -29,11 +28,7 @@ from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
 
 import articles.ingest
-from articles.models import Article, Quote, Statement
-from articles.nlp.attribution import extract_quotes
-from articles.nlp.pipeline import load_pipeline
-from articles.nlp.text import prepare_text
-from articles.sources import Source
+from articles.models import Article, Quote
 from tests.factories import long_article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -327,59 +322,64 @@ def test_four_workers_storing_renderings_of_the_same_utterances_at_once_file_eac
     no_duplicates(other_db)
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="threads on SQLite's in-memory test database lock whole tables; the four-run test covers SQLite",
-)
-@pytest.mark.django_db(transaction=True)
+# Run by each of four processes: store one outlet's copy, but only once all four have matched it against a
+# database that holds none of the utterances yet (a barrier of files), so that they write after matching.
+MATCH_THEN_WAIT = """
+import sys, time
+from pathlib import Path
+import articles.ingest as ingest
+from articles.ingest import ingest_sources
+from articles.sources import Source
+barrier, copy, text = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3]).read_text()
+real_match, waited = ingest._match, []
+def match_then_wait(**kwargs):
+    matched = real_match(**kwargs)
+    if not waited:  # the first matching only: matching again happens holding the write turn
+        waited.append(True)
+        (barrier / copy).touch()
+        deadline = time.monotonic() + 120
+        while len(list(barrier.iterdir())) < 4 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    return matched
+ingest._match = match_then_wait
+[outcome] = ingest_sources(sources=[Source(f"copy-{copy}.txt", text, None, outlet=f"Outlet {copy}")])
+print(outcome.status)
+"""
+
+
+@pytest.mark.django_db
 def test_workers_that_all_matched_before_any_of_them_stored_still_file_one_statement_per_utterance(
-    monkeypatch,
+    other_db, tmp_path
 ):
     # The worst moment, made certain: four workers have each matched their article against a database holding
     # none of the utterances yet, and only then do they write. The later ones must see the first one's
     # statements and match again; filed as matched, each utterance would become four statements.
-    nlp = load_pipeline()
-    pending = []
+    barrier = tmp_path / "matched"
+    barrier.mkdir()
+    runs = []
     for copy in range(4):
-        prepared = prepare_text(title=None, text=outlet_copy(copy))
-        item = articles.ingest._Pending(
-            Source(f"copy-{copy}.txt", outlet_copy(copy), None, outlet=f"Outlet {copy}"),
-            prepared,
-            articles.ingest.content_hash(prepared.body),
+        (tmp_path / f"copy-{copy}.txt").write_text(outlet_copy(copy))
+        code = MATCH_THEN_WAIT.replace("sys.argv[1]", repr(str(barrier))).replace(
+            "sys.argv[2]", repr(str(copy))
         )
-        item.quotes = extract_quotes(nlp(prepared.body), title_end=prepared.title_end)
-        pending.append(item)
-    all_matched = threading.Barrier(len(pending), timeout=60)
-    waited = threading.local()
-    real_match = articles.ingest._match
-
-    def match_then_wait_for_the_others(**kwargs):
-        matched = real_match(**kwargs)
-        if not getattr(
-            waited, "once", False
-        ):  # the first matching only: matching again is done holding the turn
-            waited.once = True
-            all_matched.wait()
-        return matched
-
-    monkeypatch.setattr(articles.ingest, "_match", match_then_wait_for_the_others)
-    outcomes, errors = [], []
-
-    def worker(item) -> None:
-        try:
-            outcomes.append(articles.ingest.store_article(item=item, overrides=articles.ingest.Overrides()))
-        except Exception as error:  # reported by the test, not lost in the thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(item,)) for item in pending]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert errors == [] and sorted(o.status for o in outcomes) == ["created"] * 4
-    assert sorted(Statement.objects.values_list("rendering_count", flat=True)) == [4] * len(UTTERANCES)
+        code = code.replace("sys.argv[3]", repr(str(tmp_path / f"copy-{copy}.txt")))
+        runs.append(
+            subprocess.Popen(
+                [*MANAGE, "shell", "-v0", "--no-imports", "-c", code],
+                env=other_db.env,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )  # fmt: skip
+        )
+    for run in runs:
+        out, err = run.communicate(timeout=300)
+        assert run.returncode == 0 and out.strip() == "created", out + err
+    assert len(list(barrier.iterdir())) == 4  # all four matched before any of them wrote
+    statements = other_db.query("SELECT rendering_count FROM articles_statement ORDER BY id")
+    assert statements == [(4,)] * len(UTTERANCES)
+    no_duplicates(other_db)
 
 
 class Journalist:
