@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 
 from articles.models import (
     Article,
@@ -421,11 +421,12 @@ def _save_quotes(quotes: list[Quote], extracted: Sequence[ExtractedQuote]) -> No
 
 @dataclass(frozen=True)
 class _View:
-    """What matching saw of the database: each quote's speaker, and the candidate statements with the number,
-    newest quote and reference of their renderings. The same view later means the same decisions."""
+    """What matching saw of the database: each quote's speaker, and the candidate statements with the number
+    and reference of their renderings (as the statement row has them: every change to a statement's
+    renderings recomputes it in the same transaction). The same view later means the same decisions."""
 
     speakers: tuple[str | None, ...]
-    statements: tuple[tuple[int, int, int, int | None], ...]
+    statements: tuple[tuple[int, int, int | None], ...]
 
 
 def _view(*, article_id: int | None, quotes: Sequence[Quote]) -> _View:
@@ -435,25 +436,20 @@ def _view(*, article_id: int | None, quotes: Sequence[Quote]) -> _View:
         return _View(speakers, ())
     limit = max(MAX_CANDIDATE_STATEMENTS, CANDIDATES_PER_QUOTE * len(quotes))
     ids = _candidate_statements(keys=keys, article_id=article_id, limit=limit)
-    sizes = {
-        row["statement_id"]: (row["n"], row["newest"])
-        for row in Quote.objects.filter(statement__in=ids, not_a_quote=False)
-        .order_by()
-        .values("statement_id")
-        .annotate(n=Count("pk"), newest=Max("pk"))
+    figures = {
+        pk: (count, reference)
+        for pk, count, reference in Statement.objects.filter(pk__in=ids).values_list(
+            "pk", "rendering_count", "reference_id"
+        )
     }
-    references = dict(Statement.objects.filter(pk__in=ids).values_list("pk", "reference_id"))
-    return _View(
-        speakers,
-        tuple((pk, *sizes.get(pk, (0, 0)), references.get(pk)) for pk in ids),
-    )
+    return _View(speakers, tuple((pk, *figures.get(pk, (0, None))) for pk in ids))
 
 
 def _candidates(view: _View) -> dict[int, list[Rendering]]:
     """Renderings of the candidate statements: each one's reference and newest RENDERINGS_PER_CANDIDATE, so
     that a statement a thousand outlets carried costs a new article no more than one carried by ten."""
-    small = [statement for statement, count, *_ in view.statements if count <= RENDERINGS_PER_CANDIDATE]
-    large = [statement for statement, count, *_ in view.statements if count > RENDERINGS_PER_CANDIDATE]
+    small = [statement for statement, count, _ in view.statements if count <= RENDERINGS_PER_CANDIDATE]
+    large = [statement for statement, count, _ in view.statements if count > RENDERINGS_PER_CANDIDATE]
     fields = (
         "pk", "statement_id", "text", "kind", "sentence", "speaker__name", "article__published", "article_id",
         "normalized",
@@ -463,7 +459,7 @@ def _candidates(view: _View) -> dict[int, list[Rendering]]:
     for statement in large:  # the statement's index read backwards, RENDERINGS_PER_CANDIDATE rows
         newest = rendered.filter(statement=statement).order_by("-pk")[:RENDERINGS_PER_CANDIDATE]
         rows.update((row[0], row) for row in newest.values_list(*fields))
-    references = [reference for statement, _, _, reference in view.statements if statement in large]
+    references = [reference for statement, _, reference in view.statements if statement in large]
     if references:
         rows.update((row[0], row) for row in rendered.filter(pk__in=references).values_list(*fields))
     candidates: dict[int, list[Rendering]] = defaultdict(list)
