@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.core.validators import URLValidator
 
@@ -8,6 +10,13 @@ SORTS = {
     "divergent": ["-divergence", "-outlet_count", "pk"],
     "newest": ["-occasion_date", "-created_at", "pk"],
 }
+
+
+def typed_id(value: str | None) -> int | None:
+    """A row id a person typed or a link carried, or None: only ASCII digits make an id ("²" is a digit to
+    str.isdigit but not to int()), and "1.5" or 30 digits are no row's id either."""
+    value = (value or "").strip()
+    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
 
 
 def errors_text(form: forms.Form) -> str:

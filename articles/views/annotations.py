@@ -3,8 +3,6 @@
 An htmx request gets the statement's comparison re-rendered in place; a plain form post is redirected back.
 """
 
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from articles import corrections
-from articles.forms import errors_text
+from articles.forms import errors_text, typed_id
 from articles.models import AuditEvent, Label, Quote, Speaker, Statement
 from articles.roles import can_annotate, require
 from articles.views.statements import statement_page
@@ -35,14 +33,9 @@ def back_to_statement(request: HttpRequest, statement_id: int | None, error: str
 
 
 def posted(model, request: HttpRequest, field: str, **within):
-    """The row a form names by id (typed by a person: anything else than a known id gives None).
-
-    Only ASCII digits make an id: "²" is a digit to str.isdigit but not to int(), "1.5" and 30 digits are
-    no row's id either."""
-    value = request.POST.get(field, "").strip()
-    if not re.fullmatch(r"[0-9]{1,18}", value):
-        return None
-    return model.objects.filter(pk=int(value), **within).first()
+    """The row a form names by id (typed by a person: anything else than a known id gives None)."""
+    pk = typed_id(request.POST.get(field))
+    return None if pk is None else model.objects.filter(pk=pk, **within).first()
 
 
 def quote_for_update(pk: int) -> Quote:

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from articles.comparison import compare, counted_in, counted_wordings
-from articles.forms import StatementFilterForm, errors_text
+from articles.forms import StatementFilterForm, errors_text, typed_id
 from articles.models import Article, Label, Quote, Statement, VariantLabel
 from articles.roles import can_annotate
 
@@ -153,8 +153,8 @@ def _chosen(quotes: list[Quote], wanted: str | None) -> Quote | None:
 def _reference(rendered, *, chosen: str | None, stored: int | None) -> Quote | None:
     """The rendering asked for (?ref=), else the statement's reference, else its first rendering."""
     with_article = rendered.select_related("article__outlet")
-    if chosen and chosen.isascii() and chosen.isdigit() and len(chosen) <= 18:
-        found = with_article.filter(pk=int(chosen)).first()
-        if found is not None:
-            return found
+    pk = typed_id(chosen)
+    found = with_article.filter(pk=pk).first() if pk is not None else None
+    if found is not None:
+        return found
     return (stored and with_article.filter(pk=stored).first()) or with_article.order_by("pk").first()
