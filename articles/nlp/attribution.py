@@ -56,6 +56,8 @@ SIGNATURE = re.compile(
 )
 # A quotation with no cue of its own keeps the previous quotation's speaker this many paragraphs on.
 FLOOR_PARAGRAPHS = 3
+# How far up the parse a quote without a speech verb looks for the subject of its clause.
+CLAUSE_CLIMB = 6
 
 
 @dataclass(frozen=True)
@@ -312,6 +314,9 @@ class _Reader:
         relay = self._relay(sent=sent, inside=inside)
         relayed_by = ""  # "the Journal reported that the deal was “all but done”": an outlet, no speaker
         own_words: _Cue | None = None  # "“…,” the Times wrote": the outlet's own words
+        # "Ryan said the spate of shootings demands “more listening”": a thing reported as saying something
+        # under someone's speech verb is what they said, not who said it; kept in case no one speaks
+        thing: _Cue | None = None
         for candidate in candidates:
             subject = _subject(candidate, self.quoted)
             if subject is None:
@@ -333,7 +338,13 @@ class _Reader:
                     own_words = _Cue(referent=replace(referent, name=strip_det(_phrase(subject)),
                                                       kind="institution"), cue=_cue_words(candidate))  # fmt: skip
                 continue
-            return _Cue(referent=referent, cue=_cue_words(candidate), relay=relay)
+            found = _Cue(referent=referent, cue=_cue_words(candidate), relay=relay)
+            if not self._speaks(referent) and any(self.speech[a.i] for a in candidate.ancestors):
+                thing = thing or found
+                continue
+            return found
+        if thing is not None:
+            return thing
         if according is not None:
             referent = self._resolve(subject=according, position=according.idx)
             if referent is not None and referent.kind != "media":
@@ -353,6 +364,9 @@ class _Reader:
             return after
         if relayed_by:
             return _Cue(referent=_Referent(name=None, as_written=""), cue=relayed_by, relay=relay)
+        leading = self._clause_subject(first=first, last=last, sent=sent)
+        if leading is not None:
+            return replace(leading, relay=relay)
         if not self._whole_sentence(first=first, last=last, sent=sent):
             return None
         # 5. A stand-alone quotation: the person the sentence before it is about holds the floor
@@ -371,6 +385,38 @@ class _Reader:
     def _whole_sentence(self, *, first: int, last: int, sent: Span) -> bool:
         outside = [t for t in sent if not (first <= t.i < last) and not (t.is_punct or t.is_space)]
         return len(outside) <= 2
+
+    def _clause_subject(self, *, first: int, last: int, sent: Span) -> _Cue | None:
+        """No speech verb: "Ryan worried that the net was becoming “a hammock”", "Skelly called him “smart”" —
+        the person or body leading the clause the quote sits in said it (the net does not speak: climb on)."""
+        doc = self.doc
+        for root in (doc[i] for i in range(first, last) if not first <= doc[i].head.i < last):
+            node = root.head
+            for _ in range(CLAUSE_CLIMB):
+                if not sent.start <= node.i < sent.end or self.quoted[node.i]:
+                    break
+                if node.dep_ == "relcl":
+                    break  # "Morrison, who “very graciously” wished him well": the writer's words about him
+                # verbs of the speech lexicon were weighed in _cue ("Nwosu found the figures “puzzling”": no)
+                if node.pos_ in ("VERB", "AUX") and _base_form(node.lower_) not in SPEECH_SET:
+                    for subject in (c for c in node.children if c.dep_ == "nsubj" and not self.quoted[c.i]):
+                        if any(t.is_quote for t in subject.subtree):
+                            continue  # "The ‘King Richard” wanted …": a title in marks, not a speaker
+                        referent = self._resolve(subject=subject, position=node.idx)
+                        if referent is not None and self._speaks(referent):
+                            return _Cue(referent=referent, cue=_cue_words(node), explicit=False)
+                if node.head == node:
+                    break
+                node = node.head
+        return None
+
+    @staticmethod
+    def _speaks(referent: _Referent) -> bool:
+        """A person, a body, or a description of a person ("a senior aide"), not "the plan" or "tax relief"."""
+        if referent.name or referent.kind in ("person", "institution"):
+            return True
+        role = content_words(referent.description)
+        return bool(role) and role[-1] in PERSON_NOUNS | TITLE_WORDS
 
     def _governing_verb(self, *, first: int, last: int, sent: Span) -> Token | None:
         """Climb from the quote's attachment points to the nearest speech verb outside the quote."""
@@ -461,6 +507,8 @@ class _Reader:
         nxt = self.sent_span(sent.end)
         if len(nxt) > 12 or any(self.in_quote(t) for t in nxt):
             return None
+        if self.paragraph_of(nxt.start_char) != self.paragraph_of(sent.start_char):
+            return None
         for token in nxt:
             if _is_speech_verb(token) and token.dep_ == "ROOT":
                 subject = _subject(token)
@@ -538,6 +586,9 @@ class _Reader:
             and head not in PERSON_NOUNS
         ):
             if subject.ent_type_ == "NORP" and subject.pos_ in ("ADJ", "PROPN") and head == words[-1]:
+                if phrase[0].dep_ == "det" and subject.tag_ in ("NN", "NNP"):
+                    # "said a New Hampshire Democrat": one member, described
+                    return _Referent(name=None, as_written=as_written, description=as_written)
                 return _Referent(name=None, as_written=as_written)  # "Chinese said": who, we cannot tell
             if head in ORGANISATION_NOUNS and words == [head] and phrase[0].lower_ == "the":
                 # "the company said" after "Acme Corp. was fined": the organisation named last

@@ -58,9 +58,14 @@ class Cast:
         exactly one longer name contains them; the short form's mentions and titles go to that person."""
         for short in sorted(self.people, key=lambda n: len(n.split())):
             words = short.split()
+            gender = self.people[short].gender
             longer = [
-                p for p in self.people if len(p.split()) > len(words) and contains_run(p.split(), words)
-            ]
+                p
+                for p in self.people
+                if len(p.split()) > len(words)
+                and contains_run(p.split(), words)
+                and self.people[p].gender in ("", gender or self.people[p].gender)
+            ]  # "Mr. Obama" is not the "Michelle Obama" the article also names
             if len(longer) != 1:
                 continue
             person, gone = self.people[longer[0]], self.people.pop(short)
@@ -75,6 +80,8 @@ class Cast:
         matches = [p for p in self.people.values() if contains_run(p.name.split(), words)]
         if not matches:
             return None
+        if name in self.people and self.people[name].gender:
+            return name  # a short form kept apart from a fuller name of the other gender (merge_short_forms)
         # "Smith" with Will Smith and Jada Pinkett Smith in the article: the one the article is most about
         longer = [p for p in matches if len(p.name.split()) > len(words)] or matches
         return max(longer, key=lambda p: (len(p.mentions), p.last_seen)).name

@@ -630,3 +630,66 @@ def test_a_pronoun_opening_a_paragraph_follows_the_person_the_paragraph_before_w
         "She said: “The levy passed tonight, and the pumps will run by spring.”",
     )
     assert by_text(quotes, "The levy passed").speaker == "Adaeze Okafor"
+
+
+def test_a_quote_without_a_speech_verb_belongs_to_the_person_leading_its_clause(nlp):
+    quotes = article(
+        nlp,
+        "Welfare debate",
+        "In the depths of the slump, Senator Adaeze Okafor worried that the benefit system was becoming "
+        "“a hammock that lulls able workers into idleness.”",
+        "Harbour chief Emeka Nwosu called the plan “a bridge to nowhere and back again.”",
+    )
+    assert by_text(quotes, "a hammock").speaker == "Adaeze Okafor"
+    assert by_text(quotes, "a bridge").speaker == "Emeka Nwosu"
+
+
+def test_the_writers_words_about_someone_in_a_relative_clause_are_not_theirs(nlp):
+    quotes = article(
+        nlp,
+        "New mayor sworn in",
+        "Okafor also thanked the outgoing mayor, Emeka Nwosu, who “very graciously” wished her well. "
+        "“I wish him well and I thank him for his service to this city,” she added.",
+    )
+    assert by_text(quotes, "very graciously").speaker != "Emeka Nwosu"
+    assert by_text(quotes, "I wish him").speaker != "Emeka Nwosu"
+
+
+def test_a_thing_said_to_do_something_under_a_speakers_verb_is_not_the_speaker(nlp):
+    quotes = article(
+        nlp,
+        "Harbour floods",
+        "In an interview on local radio, Harbour Speaker Adaeze Okafor said the recent spate of floods and "
+        'protests demands that all residents engage in "more listening" and "more learning."',
+    )
+    assert by_text(quotes, "more listening").speaker == "Adaeze Okafor"
+
+
+def test_one_member_of_a_party_is_a_described_speaker(nlp):
+    quotes = article(
+        nlp,
+        "Insiders weigh in",
+        "“The gap is too wide for the governor to close before the vote,” said a Nevada Democrat.",
+    )
+    quote = by_text(quotes, "The gap")
+    assert quote.speaker is None and quote.speaker_description == "a Nevada Democrat"
+
+
+def test_a_cue_in_the_next_paragraph_belongs_to_its_own_quote(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "Port director Adaeze Okafor agreed. “The levy is the only way to pay for the walls.”",
+        "Or maybe not, economist Emeka Nwosu says.",
+    )
+    assert by_text(quotes, "The levy is").speaker != "Emeka Nwosu"
+
+
+def test_mr_and_a_fuller_name_of_a_woman_are_two_people(nlp):
+    quotes = article(
+        nlp,
+        "Library opens",
+        "First lady Adaeze Okafor opened the library on Monday with her husband.",
+        "“Reading is where freedom starts,” Mr. Okafor said.",
+    )
+    assert by_text(quotes, "Reading is").speaker != "Adaeze Okafor"
