@@ -315,7 +315,7 @@ class _Reader:
         relayed_by = ""  # "the Journal reported that the deal was “all but done”": an outlet, no speaker
         own_words: _Cue | None = None  # "“…,” the Times wrote": the outlet's own words
         # "Ryan said the spate of shootings demands “more listening”": a thing reported as saying something
-        # under someone's speech verb is what they said, not who said it; kept in case no one speaks
+        # under someone's speech verb is part of what they said, not who said it; kept in case no one speaks
         thing: _Cue | None = None
         for candidate in candidates:
             subject = _subject(candidate, self.quoted)
@@ -339,7 +339,12 @@ class _Reader:
                                                       kind="institution"), cue=_cue_words(candidate))  # fmt: skip
                 continue
             found = _Cue(referent=referent, cue=_cue_words(candidate), relay=relay)
-            if not self._speaks(referent) and any(self.speech[a.i] for a in candidate.ancestors):
+            # "Mook said the campaign expects Holt to … by calling out Trump's “lies”": a saying only planned or
+            # imagined (an infinitive or participle) under someone's speech verb is theirs to report
+            imagined = candidate.tag_ in ("VB", "VBG")
+            if (imagined or not self._speaks(referent)) and any(
+                self.speech[a.i] for a in candidate.ancestors
+            ):
                 thing = thing or found
                 continue
             return found

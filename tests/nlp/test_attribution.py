@@ -693,3 +693,14 @@ def test_mr_and_a_fuller_name_of_a_woman_are_two_people(nlp):
         "“Reading is where freedom starts,” Mr. Okafor said.",
     )
     assert by_text(quotes, "Reading is").speaker != "Adaeze Okafor"
+
+
+def test_a_saying_only_planned_under_someones_speech_verb_is_theirs_to_report(nlp):
+    quotes = article(
+        nlp,
+        "Debate night",
+        "Campaign manager Adaeze Okafor told reporters on Monday that the campaign expects moderator Emeka "
+        "Nwosu to insert himself into the debate by calling out the mayor for his supposed “lies” throughout "
+        "the event.",
+    )
+    assert by_text(quotes, "lies").speaker == "Adaeze Okafor"
