@@ -24,7 +24,7 @@ from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
 
 from articles.ingest import Outcome, Overrides, ingest_sources
-from articles.models import IngestJob, IngestJobFile
+from articles.models import Article, IngestJob, IngestJobFile
 from articles.sources import ACCEPTED, Limits, Source, SourceError, read_bytes, read_pasted
 
 __all__ = [
@@ -302,6 +302,9 @@ def _ingest_file(*, file: IngestJobFile, overrides: Overrides, limits: UploadLim
     try:
         for outcome in ingest_sources(sources=_sources(file, limits), overrides=overrides):
             new = _as_dict(outcome, prefix=source_prefix(file.job_id))
+            if _key(new) not in recorded and _stored_by_this_job(outcome, job_id=file.job_id):
+                # the worker was stopped between storing the article and recording it: it is this job's
+                new = {**new, "status": "created"}
             recorded[_key(new)] = _merge(recorded.get(_key(new)), new)
             file.outcomes = list(recorded.values())
             file.save(update_fields=["outcomes"])
@@ -318,6 +321,14 @@ def _ingest_file(*, file: IngestJobFile, overrides: Overrides, limits: UploadLim
     file.status = IngestJobFile.Status.FAILED if failed else IngestJobFile.Status.DONE
     file.error, file.finished_at = error, timezone.now()
     file.save(update_fields=["status", "error", "finished_at", "outcomes"])
+
+
+def _stored_by_this_job(outcome: Outcome, *, job_id: int) -> bool:
+    """An "unchanged" article stored under this job's own source name: only this job's earlier attempt wrote it."""
+    if outcome.status != "unchanged" or outcome.article_id is None:
+        return False
+    stored_as = Article.objects.filter(pk=outcome.article_id).values_list("source_name", flat=True).first()
+    return stored_as == outcome.source_name and outcome.source_name.startswith(source_prefix(job_id))
 
 
 def _key(outcome: dict) -> tuple:

@@ -311,6 +311,39 @@ def jsonl(*paths: Path) -> SimpleUploadedFile:
 
 
 @pytest.mark.django_db(transaction=True)
+def test_an_article_stored_just_before_the_worker_died_counts_as_created_by_the_job(
+    database_tasks, monkeypatch
+):
+    job = create_upload(files=[jsonl(SEEDS[1], SEEDS[2])])
+    real = articles.uploads.ingest_sources
+
+    def dies_before_recording_its_first_article(*, sources, overrides):
+        outcomes = real(sources=sources, overrides=overrides)
+        next(outcomes)  # the article is committed, its outcome never recorded
+        raise WorkerKilled
+        yield
+
+    monkeypatch.setattr(articles.uploads, "ingest_sources", dies_before_recording_its_first_article)
+    with transaction.atomic():
+        claimed = DBTaskResult.objects.ready().get_locked()
+        claimed.claim("worker-that-dies")
+    with pytest.raises(WorkerKilled):
+        claimed.task.call(**claimed.task_result.kwargs)
+    monkeypatch.setattr(articles.uploads, "ingest_sources", real)
+    assert Article.objects.count() == 1 and job.files.get().outcomes == []
+
+    IngestJob.objects.filter(pk=job.pk).update(
+        heartbeat_at=F("heartbeat_at") - timezone.timedelta(minutes=10)
+    )
+    DBTaskResult.objects.filter(task_path="articles.tasks.watch_upload").update(run_after=timezone.now())
+    worker("second").run()
+
+    job.refresh_from_db()
+    assert (job.status, job.articles_created, job.articles_unchanged) == ("succeeded", 2, 0)
+    assert [o["status"] for o in job.files.get().outcomes] == ["created", "created"]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_job_whose_worker_died_is_resumed_and_duplicates_nothing(database_tasks, monkeypatch):
     job = create_upload(files=[seed(0), jsonl(SEEDS[1], SEEDS[2]), seed(3)])
     assert job.status == "queued" and Article.objects.count() == 0  # nothing ran in the "request"
