@@ -64,8 +64,9 @@ class Cast:
                 for p in self.people
                 if len(p.split()) > len(words)
                 and contains_run(p.split(), words)
-                and self.people[p].gender in ("", gender or self.people[p].gender)
-            ]  # "Mr. Obama" is not the "Michelle Obama" the article also names
+                # "Mr. Obama" is not the "Michelle Obama" the article also names
+                and not (gender and self.people[p].gender not in ("", gender))
+            ]
             if len(longer) != 1:
                 continue
             person, gone = self.people[longer[0]], self.people.pop(short)
