@@ -310,6 +310,25 @@ def jsonl(*paths: Path) -> SimpleUploadedFile:
     return SimpleUploadedFile("two.jsonl", "\n".join(lines).encode())
 
 
+def claim_and_run_until_killed() -> DBTaskResult:
+    """A first worker claims the upload's task as db_worker does and runs it until it dies."""
+    with transaction.atomic():
+        claimed = DBTaskResult.objects.ready().get_locked()
+        claimed.claim("worker-that-dies")
+    with pytest.raises(WorkerKilled):
+        claimed.task.call(**claimed.task_result.kwargs)
+    return claimed
+
+
+def resume_with_a_second_worker(job: IngestJob) -> None:
+    """Time passes: the job's heartbeat goes stale, the watchdog task comes due and a new worker starts."""
+    IngestJob.objects.filter(pk=job.pk).update(
+        heartbeat_at=F("heartbeat_at") - timezone.timedelta(minutes=10)
+    )
+    DBTaskResult.objects.filter(task_path="articles.tasks.watch_upload").update(run_after=timezone.now())
+    worker("second").run()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_article_stored_just_before_the_worker_died_counts_as_created_by_the_job(
     database_tasks, monkeypatch
@@ -324,19 +343,11 @@ def test_an_article_stored_just_before_the_worker_died_counts_as_created_by_the_
         yield
 
     monkeypatch.setattr(articles.uploads, "ingest_sources", dies_before_recording_its_first_article)
-    with transaction.atomic():
-        claimed = DBTaskResult.objects.ready().get_locked()
-        claimed.claim("worker-that-dies")
-    with pytest.raises(WorkerKilled):
-        claimed.task.call(**claimed.task_result.kwargs)
+    claim_and_run_until_killed()
     monkeypatch.setattr(articles.uploads, "ingest_sources", real)
     assert Article.objects.count() == 1 and job.files.get().outcomes == []
 
-    IngestJob.objects.filter(pk=job.pk).update(
-        heartbeat_at=F("heartbeat_at") - timezone.timedelta(minutes=10)
-    )
-    DBTaskResult.objects.filter(task_path="articles.tasks.watch_upload").update(run_after=timezone.now())
-    worker("second").run()
+    resume_with_a_second_worker(job)
 
     job.refresh_from_db()
     assert (job.status, job.articles_created, job.articles_unchanged) == ("succeeded", 2, 0)
@@ -359,23 +370,14 @@ def test_a_job_whose_worker_died_is_resumed_and_duplicates_nothing(database_task
         yield from outcomes
 
     monkeypatch.setattr(articles.uploads, "ingest_sources", dies_after_one_article_of_the_second_file)
-    with transaction.atomic():
-        claimed = DBTaskResult.objects.ready().get_locked()
-        claimed.claim("worker-that-dies")
-    with pytest.raises(WorkerKilled):
-        claimed.task.call(**claimed.task_result.kwargs)
+    claimed = claim_and_run_until_killed()
     monkeypatch.setattr(articles.uploads, "ingest_sources", real)
 
     job.refresh_from_db()
     assert (job.status, job.files_done, Article.objects.count()) == ("running", 1, 2)
     assert DBTaskResult.objects.get(pk=claimed.pk).status == "RUNNING"  # as a killed worker leaves it
 
-    # Time passes; the watchdog task comes due and a new worker starts.
-    IngestJob.objects.filter(pk=job.pk).update(
-        heartbeat_at=F("heartbeat_at") - timezone.timedelta(minutes=10)
-    )
-    DBTaskResult.objects.filter(task_path="articles.tasks.watch_upload").update(run_after=timezone.now())
-    worker("second").run()
+    resume_with_a_second_worker(job)
 
     job.refresh_from_db()
     assert (job.status, job.attempt, job.files_done) == ("succeeded", 2, 3)
