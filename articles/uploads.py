@@ -302,7 +302,7 @@ def _ingest_file(*, file: IngestJobFile, overrides: Overrides, limits: UploadLim
     try:
         for outcome in ingest_sources(sources=_sources(file, limits), overrides=overrides):
             new = _as_dict(outcome, prefix=source_prefix(file.job_id))
-            if _key(new) not in recorded and _stored_by_this_job(outcome, job_id=file.job_id):
+            if _key(new) not in recorded and _stored_by_this_job(outcome):
                 # the worker was stopped between storing the article and recording it: it is this job's
                 new = {**new, "status": "created"}
             recorded[_key(new)] = _merge(recorded.get(_key(new)), new)
@@ -323,12 +323,13 @@ def _ingest_file(*, file: IngestJobFile, overrides: Overrides, limits: UploadLim
     file.save(update_fields=["status", "error", "finished_at", "outcomes"])
 
 
-def _stored_by_this_job(outcome: Outcome, *, job_id: int) -> bool:
-    """An "unchanged" article stored under this job's own source name: only this job's earlier attempt wrote it."""
+def _stored_by_this_job(outcome: Outcome) -> bool:
+    """An "unchanged" article stored under this outcome's own source name, which carries the job's prefix
+    (`source_prefix`): only this job's earlier attempt can have written it."""
     if outcome.status != "unchanged" or outcome.article_id is None:
         return False
     stored_as = Article.objects.filter(pk=outcome.article_id).values_list("source_name", flat=True).first()
-    return stored_as == outcome.source_name and outcome.source_name.startswith(source_prefix(job_id))
+    return stored_as == outcome.source_name
 
 
 def _key(outcome: dict) -> tuple:
