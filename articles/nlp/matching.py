@@ -196,6 +196,13 @@ def _contains(long: tuple[str, ...], short: tuple[str, ...]) -> bool:
     return any(long[i : i + n] == short for i in range(len(long) - n + 1))
 
 
+def _fragment_of(a: str, b: str) -> bool:
+    """Whether the shorter text's words, function words included, are a stretch of the longer one's."""
+    words_a, words_b = (tuple(_stem(w) for w in normalize(t).split()) for t in (a, b))
+    short, long = (words_a, words_b) if len(words_a) <= len(words_b) else (words_b, words_a)
+    return _contains(long, short)
+
+
 def _vectors(item: _Item) -> tuple[tuple[str, ...], Any] | None:
     if item.vectors is not None or not item.embed:
         return item.vectors
@@ -372,6 +379,11 @@ def _judge(a: _Item, b: _Item, occasions: _Occasions) -> _Verdict:
         text = _similar(a, b, text, MATCH)
         reasons[0] = text.reason
         ok = text.similarity >= MATCH
+        if ok and text.short_words <= SHORT and not _fragment_of(a.rendering.text, b.rendering.text):
+            # The writer copies a fragment from the quote it repeats: "he said this, he tweeted that" shares
+            # only "tweet" with the tweet it reports on, and is someone else's words.
+            ok = False
+            reasons[0] = "short quote not a fragment of the other"
         return _Verdict(ok, text.similarity, False, "; ".join([*reasons, "same article"]))
 
     gap = _day_gap(occasions.date(a), occasions.date(b))
