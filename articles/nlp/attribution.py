@@ -36,9 +36,9 @@ from articles.nlp.vocabulary import (
     MEDIA_NAMES,
     NAMING_WORDS,
     ORGANISATION_NOUNS,
-    OWN_WORDS_LEMMAS,
     PERSON_NOUNS,
     RELATIVE_PRONOUNS,
+    RELAY_LEMMAS,
     SHORT_QUOTE_WORDS,
     SPEECH_PARTICLES,
     SPEECH_SET,
@@ -334,9 +334,8 @@ class _Reader:
             if referent.kind == "media":
                 relay = relay or referent.as_written
                 relayed_by = relayed_by or _cue_words(candidate)
-                if _base_form(candidate.lower_) in OWN_WORDS_LEMMAS and not own_words:
-                    own_words = _Cue(referent=replace(referent, name=strip_det(_phrase(subject)),
-                                                      kind="institution"), cue=_cue_words(candidate))  # fmt: skip
+                if _base_form(candidate.lower_) not in RELAY_LEMMAS and not own_words:
+                    own_words = _Cue(referent=self._outlet(referent, subject), cue=_cue_words(candidate))
                 continue
             found = _Cue(referent=referent, cue=_cue_words(candidate), relay=relay)
             # "Mook said the campaign expects Holt to … by calling out Trump's “lies”": a saying only planned or
@@ -364,7 +363,7 @@ class _Reader:
         if colon is not None:
             return colon
         # 4. A short cue sentence right after: "“…” He said."
-        after = self._next_sentence_cue(sent=sent)
+        after = self._next_sentence_cue(last=last, sent=sent)
         if after is not None:
             return after
         if relayed_by:
@@ -408,12 +407,20 @@ class _Reader:
                         if any(t.is_quote for t in subject.subtree):
                             continue  # "The ‘King Richard” wanted …": a title in marks, not a speaker
                         referent = self._resolve(subject=subject, position=node.idx)
+                        if referent is not None and referent.kind == "media":
+                            # "the Times characterized it as “…”": the outlet's own words
+                            referent = self._outlet(referent, subject)
                         if referent is not None and self._speaks(referent):
                             return _Cue(referent=referent, cue=_cue_words(node), explicit=False)
                 if node.head == node:
                     break
                 node = node.head
         return None
+
+    @staticmethod
+    def _outlet(referent: _Referent, subject: Token) -> _Referent:
+        """An outlet speaking for itself, as the body it is."""
+        return replace(referent, name=strip_det(_phrase(subject)), kind="institution")
 
     @staticmethod
     def _speaks(referent: _Referent) -> bool:
@@ -494,28 +501,41 @@ class _Reader:
                 referent = self._resolve(subject=subject, position=verb.idx)
                 if referent is not None and referent.kind != "media":
                     return _Cue(referent=referent, cue=_cue_words(verb))
-        # "Wang: “…”" — a name (or noun phrase) alone before the colon.
+        # "Wang: “…”", "Former foreign minister Li Wei: “…”" — a noun phrase alone before the colon (not "The
+        # report lists three problems: …").
         words = [t for t in frame if not t.is_punct and not t.is_space]
-        if words and len(words) <= 6 and doc[k].text == ":":
+        if words and doc[k].text == ":":
             head = words[-1]
-            while head.head != head and frame.start <= head.head.i < k and head.dep_ in ("compound", "flat"):
+            while (
+                head.head != head
+                and frame.start <= head.head.i < k
+                and head.dep_ in ("compound", "flat", "appos")
+            ):
                 head = head.head
+            top = head.head if head.head.pos_ == "ADP" and frame.start <= head.head.i < k else head
+            if not set(words) <= set(top.subtree):  # (a phrase led by a preposition: "From her post: “…”")
+                return None
             referent = self._resolve(subject=head, position=head.idx)
             if referent is not None and referent.kind != "media":
                 return _Cue(referent=referent, cue=":")
         return None
 
-    def _next_sentence_cue(self, *, sent: Span) -> _Cue | None:
+    def _next_sentence_cue(self, *, last: int, sent: Span) -> _Cue | None:
+        """ "“…” He said.": a cue sentence right after a quote that ends its own sentence."""
         doc = self.doc
-        if sent.end >= len(doc):
+        if sent.end >= len(doc) or any(not (t.is_punct or t.is_space) for t in doc[last : sent.end]):
             return None
         nxt = self.sent_span(sent.end)
-        if len(nxt) > 12 or any(self.in_quote(t) for t in nxt):
+        if any(self.in_quote(t) for t in nxt):
             return None
         if self.paragraph_of(nxt.start_char) != self.paragraph_of(sent.start_char):
             return None
         for token in nxt:
-            if _is_speech_verb(token) and token.dep_ == "ROOT":
+            # "“…!” Ruiz wrote in an email to staff." reports the saying; "Ruiz said the plan would fail." is
+            # a statement of its own
+            reports_content = any(c.dep_ in ("ccomp", "xcomp", "dobj", "conj") for c in token.children)
+            saying = token.pos_ == "VERB" and _is_speech_verb(token)  # not "Editor’s note: …"
+            if saying and token.dep_ == "ROOT" and not reports_content:
                 subject = _subject(token)
                 if subject is not None:
                     referent = self._resolve(subject=subject, position=token.idx)
@@ -850,6 +870,9 @@ def _subject(verb: Token, quoted: Sequence[bool] = ()) -> Token | None:
         if node.dep_ == "acl" and node.head.dep_ == "dobj":
             node = node.head.head  # "unleashed a series of tweets saying": whoever unleashed them says it
             continue
+        if node.dep_ == "acl" and node.head.pos_ in ("NOUN", "PROPN"):
+            # "Silver, the pollster who founded the site, tweeted": the noun it hangs on, or that noun's own
+            return node.head.head if node.head.dep_ == "appos" else node.head
         return _nearest_name_before(node)
     return None
 

@@ -117,11 +117,13 @@ def split_name(
 
     ``name_words`` are words the article uses in a person's name: they stay names where the model tags them
     as a nationality or place ("Albanese said" after "Anthony Albanese")."""
-    # the name is the last run of capitalised proper nouns before any "of …" tail
+    # the name is the last run of capitalised proper nouns outside any "of …" phrase ("Wang Yi of China",
+    # "the head of the group backing Li Wei"), which may also sit inside a title ("minister of finance Li Wei")
     core = list(phrase)
     for i, t in enumerate(core):
         if i and t.pos_ == "ADP" and t.lower_ in ("of", "for", "at", "in", "to", "from", "with"):
-            core = core[:i]
+            inside = set(t.subtree)
+            core = [*core[:i], *(w for w in core[i:] if w not in inside)]
             break
     name: list[Token] = []
     for k, token in reversed(list(enumerate(core))):

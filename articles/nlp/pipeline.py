@@ -26,6 +26,9 @@ def paragraph_sentences(doc: Doc) -> Doc:
 # A closing mark glued to the next word ("…help them,”Hawley continued") is its own token: otherwise the
 # speaker's name is the token "them,”Hawley".
 GLUED_QUOTE_MARK = r"(?<=[\w,.!?;:])[”“\"](?=[A-Za-z])"
+# So is the comma or colon before an opening mark ("Ryan said,“Look …", "Clinton:\"We …"): otherwise the
+# tokens are "said," and "Clinton:", and the cue is lost.
+GLUED_CUE_PUNCTUATION = r"(?<=[\w)])[,:](?=[“\"])"
 
 
 @functools.cache
@@ -33,7 +36,7 @@ def load_pipeline() -> Language:
     nlp = spacy.load(settings.SPACY_MODEL, exclude=EXCLUDED_COMPONENTS)
     tokenizer = nlp.tokenizer
     assert isinstance(tokenizer, Tokenizer)
-    infixes = [*(nlp.Defaults.infixes or ()), GLUED_QUOTE_MARK]
+    infixes = [*(nlp.Defaults.infixes or ()), GLUED_QUOTE_MARK, GLUED_CUE_PUNCTUATION]
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     nlp.add_pipe("paragraph_sentences", before="parser")
     return nlp

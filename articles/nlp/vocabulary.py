@@ -80,9 +80,10 @@ MEDIA_NAMES = {
     "npr", "pbs", "interfax", "ria", "sputnik", "kyodo", "yonhap", "politico", "axios", "cnbc", "espn",
     "rt", "aljazeera", "dpa", "ansa", "efe", "pti", "ani", "ifax", "semafor", "vox", "nhk", "tvn",
 }  # fmt: skip
-# Cue verbs by which an outlet speaks for itself ("the Times wrote", "PolitiFact rated it"): its own words,
-# where "reported" or "according to" pass on someone else's.
-OWN_WORDS_LEMMAS = {"write", "editorialize", "editorialise", "opine", "report"}
+# An outlet's speech verb with no other speaker in the sentence gives its own words ("the Times wrote",
+# "the paper calls it “…”"), except these verbs, which pass on someone else's ("the Post quoted an aide") or
+# are said to it ("told AFP", parsed with the outlet as subject).
+RELAY_LEMMAS = {"quote", "cite", "relay", "carry", "tell", "speak", "talk"}
 MEDIA_NOUNS = {
     "agency", "newspaper", "television", "tv", "radio", "broadcaster", "network", "channel", "outlet",
     "daily", "magazine", "website", "journal", "times", "post", "news", "press", "gazette", "herald",

@@ -704,3 +704,65 @@ def test_a_saying_only_planned_under_someones_speech_verb_is_theirs_to_report(nl
         "the event.",
     )
     assert by_text(quotes, "lies").speaker == "Adaeze Okafor"
+
+
+def test_a_comma_or_colon_glued_to_an_opening_mark_still_frames_the_quote(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "Port director Adaeze Okafor said,“The levy is the only way to pay for the walls.”",
+        'Former minister of finance Daniel Mercer:"We costed the walls twice and the sums never closed."',
+    )
+    assert by_text(quotes, "The levy is").speaker == "Adaeze Okafor"
+    assert by_text(quotes, "We costed").speaker == "Daniel Mercer"
+
+
+def test_a_cue_sentence_after_the_quote_may_be_long_but_not_a_statement_of_its_own(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "“The walls are finished!!!” Okafor wrote in a March 3, 2024 email to the harbour board's members.",
+        "“The levy stays!” Nwosu said the board would meet again in May.",
+    )
+    assert by_text(quotes, "The walls are").speaker == "Okafor"
+    assert by_text(quotes, "The levy stays").speaker != "Nwosu"
+
+
+def test_an_outlet_that_calls_something_by_a_name_speaks_for_itself(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "The Coastal Gazette calls the new walls “the harbour's last chance” in an editorial on Sunday.",
+    )
+    quote = by_text(quotes, "the harbour's last chance")
+    assert quote.speaker == "Coastal Gazette" and quote.speaker_kind == "institution"
+
+
+def test_a_speech_verb_hanging_on_the_speakers_description_takes_that_speaker(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "“The levy will pass by a wide margin,” Emeka Nwosu, the pollster who founded the Harbour Survey "
+        "tweeted on Wednesday.",
+    )
+    assert by_text(quotes, "The levy will").speaker == "Emeka Nwosu"
+
+
+def test_a_name_inside_the_of_phrase_of_a_description_is_not_the_speakers(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "“Not us, but we cannot argue with it!” The head of the main committee backing Mayor Daniel Mercer "
+        "for re-election, Joan Whitfield, wrote on Friday.",
+    )
+    assert by_text(quotes, "Not us").speaker != "Daniel Mercer"
+
+
+def test_a_post_named_before_a_colon_is_its_authors(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "Mayor Daniel Mercer wrote about the vote on Sunday.",
+        "From Mercer’s Facebook post: “For the sake of the harbour, we must pass the levy this year.”",
+    )
+    assert by_text(quotes, "For the sake").speaker == "Daniel Mercer"

@@ -298,7 +298,6 @@ def test_headline_partial_and_full_sentence_of_one_article_form_one_statement():
     assert all(a.statement is None and a.keep for a in out)
 
 
-
 def test_a_short_quote_of_one_article_joins_its_long_quote_only_as_a_fragment_of_it():
     long = r("Anyone who mocks me for posting at night should know I am awake and ready to serve")
     new = [
@@ -308,6 +307,7 @@ def test_a_short_quote_of_one_article_joins_its_long_quote_only_as_a_fragment_of
     ]
     out = assign_statements(new=new, candidates={})
     assert out[0].group == out[1].group != out[2].group
+
 
 def test_a_rendering_joins_a_statement_reported_days_earlier():
     cand = {
