@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy
 from spacy.symbols import PROPN
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from articles.nlp.vocabulary import (
     FEMALE_WORDS,
@@ -312,8 +312,8 @@ def read_cast(doc: Doc, *, body_start: int = 0) -> Cast:
     if run:
         runs.append(run)
     for run in runs:
-        if run[0].idx < body_start:
-            continue
+        if run[0].idx < body_start or _title_case(run[0].sent):
+            continue  # headings inside the body too ("Okafor Warns Banks On Fees", a linked story)
         before = doc[run[0].i - 1].lower_ if run[0].i else ""
         if not (
             before in PERSON_NOUNS
@@ -343,6 +343,12 @@ def read_cast(doc: Doc, *, body_start: int = 0) -> Cast:
         cast.add(name=join_tokens(name), description=description, position=head.idx, gender=gender)
     cast.merge_short_forms()
     return cast
+
+
+def _title_case(sentence: Span) -> bool:
+    """A heading: every longer word capitalised, which no sentence of running text is."""
+    words = [t.text for t in sentence if t.is_alpha and len(t.text) > 3]
+    return len(words) >= 4 and all(w[0].isupper() for w in words)
 
 
 def person_words(doc: Doc, *, body_start: int = 0) -> frozenset[str]:

@@ -766,3 +766,14 @@ def test_a_post_named_before_a_colon_is_its_authors(nlp):
         "From Mercer’s Facebook post: “For the sake of the harbour, we must pass the levy this year.”",
     )
     assert by_text(quotes, "For the sake").speaker == "Daniel Mercer"
+
+
+def test_a_title_case_heading_inside_the_body_never_extends_a_name(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "Mayor Daniel Mercer defended the levy at the council meeting on Monday.",
+        "Daniel Mercer Responds To Question About Harbour Levy By Saying We Need Fewer Walls.",
+        "“The walls will pay for themselves,” Mercer said.",
+    )
+    assert by_text(quotes, "The walls will").speaker == "Daniel Mercer"
