@@ -1,8 +1,9 @@
 """Journalists' labels and corrections: each one is a service that writes an AuditEvent and can be undone.
 
 Undo is generic: every correction records the rows it touched as they were before (and which rows it created),
-so undoing restores those rows — re-creating deleted ones with their old ids — and deletes the created ones.
-Manual decisions are marked `Decision.MANUAL`, which ingest never overrides.
+the rows the statement refresh then rewrites included, so undoing restores those rows — re-creating deleted
+ones with their old ids — and deletes the created ones. Manual decisions are marked `Decision.MANUAL`, which
+ingest never overrides.
 """
 
 from collections.abc import Iterable
@@ -11,9 +12,11 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 
 from articles.models import (
     AuditEvent,
+    AuditRow,
     Decision,
     Label,
     Quote,
@@ -52,8 +55,18 @@ class _Record:
 
     def keep(self, *instances: models.Model) -> None:
         for instance in instances:
-            rows = self.before.setdefault(instance._meta.model_name, {})
+            name = instance._meta.model_name
+            if instance.pk in self.created.get(name, ()):
+                continue  # undo deletes it: nothing to restore
+            rows = self.before.setdefault(name, {})
             rows.setdefault(str(instance.pk), _row(instance))
+
+    def keep_rows(self, rows: Iterable[models.Model]) -> None:
+        self.keep(*rows)
+
+    def touched(self) -> set[tuple[str, int]]:
+        kept = {(name, int(pk)) for name, rows in self.before.items() for pk in rows}
+        return kept | {(name, pk) for name, pks in self.created.items() for pk in pks}
 
     def new(self, instance: models.Model) -> None:
         self.created.setdefault(instance._meta.model_name, []).append(instance.pk)
@@ -63,7 +76,7 @@ def _audit(
     *, actor: AbstractBaseUser, action: str, target: models.Model, record: _Record, statement: Statement | None,
     summary: dict,
 ) -> AuditEvent:  # fmt: skip
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor,
         action=action,
         object_type=target._meta.model_name,
@@ -73,6 +86,10 @@ def _audit(
         before={"rows": record.before, "summary": summary.get("before")},
         after={"created": record.created, "summary": summary.get("after")},
     )
+    AuditRow.objects.bulk_create(
+        AuditRow(event=event, model=name, object_id=pk) for name, pk in sorted(record.touched())
+    )
+    return event
 
 
 # --- labels -----------------------------------------------------------------------------------------------
@@ -249,23 +266,27 @@ def reject_quote(*, actor: AbstractBaseUser, quote: Quote) -> None:
 
 
 def undo(*, actor: AbstractBaseUser, event: AuditEvent) -> AuditEvent:
-    """Restore the rows a correction touched and delete those it created; recorded as its own event."""
+    """Restore the rows a correction touched and delete those it created; recorded as its own event.
+
+    Checked and restored in one transaction, the event locked (on PostgreSQL) so that two journalists undoing
+    it at once cannot both succeed."""
     if event.action.startswith("undo"):
         raise ValidationError("an undo cannot itself be undone; make the correction again")
-    if AuditEvent.objects.filter(action=f"undo {event.action}", object_id=f"event {event.pk}").exists():
-        raise ValidationError("this correction was already undone")
-    rows = event.before.get("rows", {})
-    touched = {(name, pk) for name, by_pk in rows.items() for pk in by_pk}
-    for later in AuditEvent.objects.filter(at__gt=event.at).exclude(action__startswith="undo"):
-        later_rows = later.before.get("rows", {})
-        if touched & {(name, pk) for name, by_pk in later_rows.items() for pk in by_pk}:
-            raise ValidationError("a later correction changed the same rows: undo that one first")
     with transaction.atomic():
+        event = AuditEvent.objects.select_for_update().get(pk=event.pk)
+        if AuditEvent.objects.filter(action=f"undo {event.action}", object_id=f"event {event.pk}").exists():
+            raise ValidationError("this correction was already undone")
+        if _changed_later(event):
+            raise ValidationError("a later correction changed the same rows: undo that one first")
+        rows = event.before.get("rows", {})
         # Re-create what was deleted before restoring references to it, then delete what the change created.
         for name in ["speaker", "statement", "quote", "speakeralias", "variantlabel"]:
             model = MODELS[name]
+            # Only fields the model still has: a snapshot outlives migrations that rename or drop a field
+            # (a field added since keeps its current value, or its default for a re-created row).
+            current = {f.attname for f in model._meta.concrete_fields} - {"id"}
             for pk, values in rows.get(name, {}).items():
-                fields = {k: v for k, v in values.items() if k != "id"}
+                fields = {k: v for k, v in values.items() if k in current}
                 if name == "statement":
                     fields["reference_id"] = None  # set again below, once its quotes point back here
                 model.objects.update_or_create(pk=int(pk), defaults=fields)
@@ -289,12 +310,23 @@ def undo(*, actor: AbstractBaseUser, event: AuditEvent) -> AuditEvent:
         )
 
 
+def _changed_later(event: AuditEvent) -> bool:
+    """Whether a later correction (not an undo) recorded one of the rows this one changed or created."""
+    mine: dict[str, list[int]] = {}
+    for name, pk in AuditRow.objects.filter(event=event).values_list("model", "object_id"):
+        mine.setdefault(name, []).append(pk)
+    if not mine:
+        return False
+    same_rows = Q()
+    for name, pks in mine.items():
+        same_rows |= Q(model=name, object_id__in=pks)
+    later = AuditRow.objects.filter(same_rows, event__pk__gt=event.pk)
+    return later.exclude(event__action__startswith="undo").exists()
+
+
 def _refresh(record: _Record, statement_ids: Iterable[int | None]) -> None:
-    """Recompute the statements' figures; an emptied statement is deleted, so keep it for undo first."""
-    ids = [pk for pk in statement_ids if pk]
-    for statement in Statement.objects.filter(pk__in=ids):
-        record.keep(statement)
-    recompute(ids)
+    """Recompute the statements; every row the refresh rewrites or deletes is kept for undo first."""
+    recompute([pk for pk in statement_ids if pk], keep=record.keep_rows)
 
 
 def _audit_mirror(

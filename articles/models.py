@@ -329,6 +329,24 @@ class AuditEvent(models.Model):
         return bool(self.before.get("rows") or self.after.get("created"))
 
 
+class AuditRow(models.Model):
+    """A row an audited correction changed or created: undo finds later corrections of the same rows with one
+    indexed query instead of reading every later event's snapshot."""
+
+    event = models.ForeignKey(AuditEvent, on_delete=models.CASCADE, related_name="rows")
+    model = models.CharField(max_length=32, help_text="Model name, e.g. 'quote'.")
+    object_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["model", "object_id"], name="auditrow_object_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "model", "object_id"], name="auditrow_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_id} in event {self.event_id}"
+
+
 # --- uploads: ingest jobs run in the background ----------------------------------------------------------
 
 

@@ -10,11 +10,11 @@ ten.
 import datetime
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min, Model, Q, QuerySet
 
 from articles.models import Decision, Quote, QuoteKind, Statement
 from articles.nlp.diff import divergence
@@ -24,6 +24,14 @@ STATEMENT_FIGURES = [
     "speaker", "occasion_date", "reference", "reference_decided_by", "label", "divergence", "rendering_count",
     "outlet_count", "search_text",
 ]  # fmt: skip
+
+
+# Called with the rows recompute is about to change or delete, as they still are: corrections keep them for undo.
+Keep = Callable[[Iterable[Model]], None]
+
+
+def _keep_nothing(rows: Iterable[Model]) -> None:
+    pass
 
 
 @dataclass(slots=True)
@@ -36,14 +44,20 @@ class _Wording:
     count: int
 
 
-def recompute(statement_ids: Iterable[int], *, speakers_changed: bool = True) -> None:
+def recompute(
+    statement_ids: Iterable[int], *, speakers_changed: bool = True, keep: Keep = _keep_nothing
+) -> None:
     """Recompute the statements' speaker, occasion date, reference, label and figures from their renderings;
     renderings that name nobody take the speaker the others name; a statement left with none is deleted.
 
     "…,” he added" takes the speaker of the quote it follows once that one's is known: looked for in every
     statement when the caller may have changed speakers (a correction, an undo), else only where the inference
-    above changed one (ingest, whose new quotes follow their speakers before they are saved)."""
+    above changed one (ingest, whose new quotes follow their speakers before they are saved).
+
+    `keep` sees every row before it is written: the statements, and the renderings whose speaker is inferred."""
     ids = [pk for pk in statement_ids if pk is not None]
+    if keep is not _keep_nothing:
+        keep(Statement.objects.filter(pk__in=ids))
     inferred: set[int] = set()
     rendered = Quote.objects.filter(statement__in=ids, not_a_quote=False).order_by()
     # One row per statement, wording and speaker, in order of first rendering (ties go to the first).
@@ -76,7 +90,7 @@ def recompute(statement_ids: Iterable[int], *, speakers_changed: bool = True) ->
         if not texts:
             gone.append(statement.pk)
             continue
-        present, changed_speakers = _infer_speakers(statement.pk, speakers[statement.pk])
+        present, changed_speakers = _infer_speakers(statement.pk, speakers[statement.pk], keep)
         if changed_speakers:
             inferred.add(statement.pk)
         if statement.speaker_id is None or statement.speaker_id not in present:
@@ -102,7 +116,7 @@ def recompute(statement_ids: Iterable[int], *, speakers_changed: bool = True) ->
         changed.append(statement)
     Statement.objects.filter(pk__in=gone).delete()
     _write_figures(changed)
-    _follow_unnamed_speakers(ids if speakers_changed else sorted(inferred))
+    _follow_unnamed_speakers(ids if speakers_changed else sorted(inferred), keep)
 
 
 def _most_named(tally: Counter[tuple[int | None, str]]) -> int | None:
@@ -141,7 +155,7 @@ def _write_figures(statements: Sequence[Statement]) -> None:
         )
 
 
-def _follow_unnamed_speakers(statement_ids: Sequence[int]) -> None:
+def _follow_unnamed_speakers(statement_ids: Sequence[int], keep: Keep) -> None:
     """ "A Chinese official said … “…,” he said": once the first quote's speaker is known, the second follows."""
     followers = (
         Quote.objects.filter(
@@ -157,12 +171,25 @@ def _follow_unnamed_speakers(statement_ids: Sequence[int]) -> None:
             by_speaker[followed].append(pk)
             touched.add(statement_id)
     for speaker_id, pks in by_speaker.items():
-        Quote.objects.filter(pk__in=pks).update(speaker_id=speaker_id, speaker_decided_by=Decision.INFERRED)
+        _update(
+            Quote.objects.filter(pk__in=pks),
+            keep,
+            speaker_id=speaker_id,
+            speaker_decided_by=Decision.INFERRED,
+        )
     if by_speaker:  # their statements may now name a speaker; a chain of followers resolves in turn
-        recompute(touched - {None})
+        recompute(touched - {None}, keep=keep)
 
 
-def _infer_speakers(statement_id: int, tally: Counter[tuple[int | None, str]]) -> tuple[set[int], bool]:
+def _update(rows: QuerySet, keep: Keep, **values: object) -> int:
+    if keep is not _keep_nothing:
+        keep(rows)
+    return rows.update(**values)
+
+
+def _infer_speakers(
+    statement_id: int, tally: Counter[tuple[int | None, str]], keep: Keep
+) -> tuple[set[int], bool]:
     """Renderings known only by a description ("a Chinese official") take the speaker the other outlets name.
     Updates `tally` (speaker, decided by -> renderings) to match; returns the speakers its renderings now have,
     and whether any rendering's speaker changed."""
@@ -177,11 +204,12 @@ def _infer_speakers(statement_id: int, tally: Counter[tuple[int | None, str]]) -
         ]
         if stale:
             unnamed = Q(speaker__isnull=True) | Q(speaker_decided_by=Decision.INFERRED)
-            Quote.objects.filter(unnamed, statement=statement_id, not_a_quote=False).exclude(
-                speaker_decided_by=Decision.MANUAL
-            ).exclude(speaker=speaker_id, speaker_decided_by=Decision.INFERRED).update(
-                speaker_id=speaker_id, speaker_decided_by=Decision.INFERRED
+            takers = (
+                Quote.objects.filter(unnamed, statement=statement_id, not_a_quote=False)
+                .exclude(speaker_decided_by=Decision.MANUAL)
+                .exclude(speaker=speaker_id, speaker_decided_by=Decision.INFERRED)
             )
+            _update(takers, keep, speaker_id=speaker_id, speaker_decided_by=Decision.INFERRED)
             tally[(speaker_id, Decision.INFERRED)] += sum(tally.pop(key) for key in stale)
             return {speaker for speaker, _ in tally if speaker is not None}, True
     return {speaker for speaker, _ in tally if speaker is not None}, False

@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from articles import corrections
 from articles.models import AuditEvent, Decision, Quote, Speaker, SpeakerAlias, Statement
-from tests.factories import make_statement_with_renderings, make_user
+from tests.factories import make_quote, make_statement_with_renderings, make_user
 
 pytestmark = pytest.mark.django_db
 TEXT = "The engine weaves algebraic patterns just as the loom weaves flowers and leaves."
@@ -155,3 +155,52 @@ def test_reingesting_the_same_files_keeps_every_manual_decision(journalist):
     before = snapshot()
     call_command("ingest", str(seeds), stdout=io.StringIO())
     assert snapshot() == before
+
+
+def test_undo_restores_the_speakers_the_statement_refresh_wrote(journalist):
+    """A "…,” she added" rendering follows the speaker of the quote it continues, in another statement; a
+    correction of that speaker reaches it through the refresh, and undo brings it back too."""
+    a = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=2)
+    led = a.renderings.first()
+    article = led.article
+    added = "We may say most aptly that it weaves."
+    article.body += f" “{added}” she added."
+    article.save(update_fields=["body"])
+    follower = make_quote(
+        article=article, text=added, statement=Statement.objects.create(), speaker_follows=led
+    )
+    Statement.objects.filter(pk__in=[a.pk, follower.statement_id]).recompute()
+    follower.refresh_from_db()
+    assert follower.speaker.name == "Ada Lovelace"
+    before = snapshot()
+    corrections.change_speaker(actor=journalist, quote=led, name="Charles Babbage")
+    follower.refresh_from_db()
+    assert follower.speaker.name == "Charles Babbage"
+    event = AuditEvent.objects.get()
+    assert str(follower.pk) in event.before["rows"]["quote"]  # recorded, not recomputed on faith
+    corrections.undo(actor=journalist, event=event)
+    assert snapshot() == before
+
+
+def test_undo_restores_a_snapshot_recorded_before_a_field_was_renamed(journalist):
+    """Snapshots outlive migrations: one recorded when fields had other names (here a statement's `label` as
+    `title`, a quote's `speaker_as_written` as `speaker_text`) and held a field dropped since still restores
+    the rows, re-creating the deleted statement."""
+    a = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=1)
+    quote = a.renderings.get()
+    Quote.objects.filter(pk=quote.pk).update(speaker_as_written="Lovelace")
+    before = snapshot()
+    corrections.reject_quote(actor=journalist, quote=quote)  # its statement, left empty, is deleted
+    assert not Statement.objects.filter(pk=a.pk).exists()
+    event = AuditEvent.objects.get()
+    rows = event.before["rows"]
+    for row in rows["statement"].values():
+        row["title"] = row.pop("label")
+        row["dropped_since"] = 7
+    for row in rows["quote"].values():
+        row["speaker_text"] = row.pop("speaker_as_written")
+    event.save(update_fields=["before"])
+    corrections.undo(actor=journalist, event=event)
+    assert snapshot() == before
+    assert Quote.objects.get(pk=quote.pk).speaker_as_written == "Lovelace"  # unknown to the snapshot: kept
+    assert Statement.objects.get(pk=a.pk).label  # recomputed from its rendering
