@@ -7,6 +7,7 @@ speakers, statements matched, quotes, index keys, statement figures.
 
 import datetime
 import hashlib
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -35,6 +36,8 @@ from articles.nlp.text import PreparedText, prepare_text
 from articles.parsing import Parsers
 from articles.sources import Source, SourceError
 from articles.statements import recompute
+
+logger = logging.getLogger(__name__)
 
 # How many candidate statements (found through shared index keys) a new article is compared with: at least
 # MAX_CANDIDATE_STATEMENTS, and more for a long article (a transcript of 60 quotes may repeat 60 statements).
@@ -139,6 +142,7 @@ def ingest_sources(
             try:
                 item.quotes = extract_quotes(doc, title_end=item.prepared.title_end)
             except Exception as error:  # a bug in extraction must not stop the batch: report it on this file
+                logger.exception("quote extraction failed on %s", item.source.source_name)
                 yield Outcome("failed", item.source.source_name, f"quote extraction failed: {error!r}")
                 continue
             if dry_run:

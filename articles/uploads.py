@@ -1,14 +1,15 @@
 """Uploads: check and store an admin's files, then ingest them in the background as an IngestJob.
 
-The request only stores the files and enqueues `articles.tasks.ingest_upload`; a `db_worker` runs `run_job`,
+The request only stores the files and enqueues the `ingest_upload` task; a `db_worker` runs it (`run_job`),
 which feeds each file through `ingest_sources` (the same code path as `manage.py ingest`) and records every
 outcome on the file's row as it goes. A worker that dies leaves the job `running` with an old heartbeat: the
-watchdog task (`articles.tasks.watch_upload`, scheduled with every attempt) enqueues the job again, and the
+watchdog task (`watch_upload`, scheduled with every attempt) enqueues the job again, and the
 new attempt carries on with the files not finished yet. Articles already stored are found again by their
 content hash, so a resumed job duplicates nothing.
 """
 
 import datetime
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
@@ -19,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.tasks import TaskResultStatus
+from django.tasks import TaskResultStatus, task
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
 
@@ -27,17 +28,21 @@ from articles.ingest import Outcome, Overrides, ingest_sources
 from articles.models import Article, IngestJob, IngestJobFile
 from articles.sources import ACCEPTED, Limits, Source, SourceError, read_bytes, read_pasted
 
+logger = logging.getLogger(__name__)
+
 __all__ = [
     "LIMITS",
     "STALE_AFTER",
     "UploadLimits",
     "create_upload",
     "enqueue_job",
+    "ingest_upload",
     "looks_stalled",
     "problems",
     "rerun_job",
     "run_job",
     "watch_job",
+    "watch_upload",
 ]
 
 
@@ -156,8 +161,6 @@ def create_upload(
 
 def enqueue_job(*, job: IngestJob) -> IngestJob:
     """Start a new attempt: the task of any earlier attempt stops at its next heartbeat."""
-    from articles.tasks import ingest_upload, watch_upload
-
     with transaction.atomic():
         attempt = job.attempt + 1
         IngestJob.objects.filter(pk=job.pk).update(attempt=attempt)
@@ -188,8 +191,6 @@ def rerun_job(*, job: IngestJob) -> IngestJob:
 
 def watch_job(*, job_id: int, attempt: int, stale_after: datetime.timedelta = STALE_AFTER) -> str:
     """The watchdog: resume a job whose worker died; otherwise look again later. Returns what it did."""
-    from articles.tasks import ingest_upload, watch_upload
-
     job = IngestJob.objects.filter(pk=job_id).first()
     if job is None or not job.is_active or job.attempt != attempt:
         return "done"  # finished, deleted, or a newer attempt has its own watchdog
@@ -265,6 +266,7 @@ def run_job(*, job_id: int, attempt: int, limits: UploadLimits | None = None) ->
     except Superseded:
         return "superseded"
     except Exception as error:  # the job cannot go on (database gone, storage broken): say so on the job
+        logger.exception("upload job %s stopped", job_id)
         IngestJob.objects.filter(pk=job_id, attempt=attempt).update(
             status=IngestJob.Status.FAILED, error=f"The job stopped: {error}", finished_at=timezone.now()
         )
@@ -314,6 +316,7 @@ def _ingest_file(*, file: IngestJobFile, overrides: Overrides, limits: UploadLim
     except FileNotFoundError:
         error = "The stored upload is missing."
     except Exception as problem:  # one broken file must not stop the others
+        logger.exception("ingest stopped on upload file %s (%s)", file.pk, file.name)
         error = f"Ingest stopped on this file: {problem}"
     if not file.outcomes and not error:
         error = "No article found in the file."
@@ -381,3 +384,18 @@ def looks_stalled(job: IngestJob, *, stale_after: datetime.timedelta = STALE_AFT
         and bool(last_sign)
         and timezone.now() - last_sign > stale_after
     )
+
+
+# --- tasks (django.tasks; `manage.py db_worker` runs them) ----------------------------------------------
+
+
+@task
+def ingest_upload(*, job_id: int, attempt: int) -> str:
+    """Ingest an upload's files; a task of an older attempt stops without writing."""
+    return run_job(job_id=job_id, attempt=attempt)
+
+
+@task
+def watch_upload(*, job_id: int, attempt: int) -> str:
+    """Every minute while a job is active: resume it if its worker died."""
+    return watch_job(job_id=job_id, attempt=attempt)

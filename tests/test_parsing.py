@@ -98,7 +98,7 @@ def test_a_run_leaves_no_thread_behind_so_the_next_run_forks_too(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_an_extraction_bug_fails_its_article_only(monkeypatch):
+def test_an_extraction_bug_fails_its_article_only(monkeypatch, caplog):
     import articles.ingest
 
     real = articles.ingest.extract_quotes
@@ -120,3 +120,5 @@ def test_an_extraction_bug_fails_its_article_only(monkeypatch):
         )
     assert bridge
     assert Article.objects.count() == 8 - len(bridge)
+    logged = [r for r in caplog.records if r.name == "articles.ingest" and r.exc_info]
+    assert logged and "extraction bug" in caplog.text  # the traceback is kept for whoever fixes it

@@ -325,7 +325,7 @@ def resume_with_a_second_worker(job: IngestJob) -> None:
     IngestJob.objects.filter(pk=job.pk).update(
         heartbeat_at=F("heartbeat_at") - timezone.timedelta(minutes=10)
     )
-    DBTaskResult.objects.filter(task_path="articles.tasks.watch_upload").update(run_after=timezone.now())
+    DBTaskResult.objects.filter(task_path="articles.uploads.watch_upload").update(run_after=timezone.now())
     worker("second").run()
 
 
@@ -397,9 +397,11 @@ def test_a_job_whose_worker_died_is_resumed_and_duplicates_nothing(database_task
 def test_the_watchdog_leaves_a_live_job_alone_and_stops_once_it_has_finished(database_tasks):
     job = create_upload(files=[seed(0)])
     IngestJob.objects.filter(pk=job.pk).update(status="running", heartbeat_at=timezone.now())
-    watch = DBTaskResult.objects.get(task_path="articles.tasks.watch_upload")
+    watch = DBTaskResult.objects.get(task_path="articles.uploads.watch_upload")
     assert articles.uploads.watch_job(job_id=job.pk, attempt=1) == "waiting"
-    assert DBTaskResult.objects.filter(task_path="articles.tasks.watch_upload").exclude(pk=watch.pk).exists()
+    assert (
+        DBTaskResult.objects.filter(task_path="articles.uploads.watch_upload").exclude(pk=watch.pk).exists()
+    )
     IngestJob.objects.filter(pk=job.pk).update(status="succeeded")
     assert articles.uploads.watch_job(job_id=job.pk, attempt=1) == "done"
 
@@ -488,7 +490,7 @@ def test_a_killed_db_worker_is_replaced_and_the_job_finishes_without_duplicates(
             "from django.db.models import F\nfrom django.utils import timezone\n"
             "from django_tasks_db.models import DBTaskResult\nfrom articles.models import IngestJob\n"
             f"IngestJob.objects.filter(pk={job_id}).update(heartbeat_at=F('heartbeat_at') - timezone.timedelta(minutes=10))\n"
-            "DBTaskResult.objects.filter(task_path='articles.tasks.watch_upload', status='READY')"
+            "DBTaskResult.objects.filter(task_path='articles.uploads.watch_upload', status='READY')"
             ".update(run_after=timezone.now())"
         )
         second = subprocess.run(
