@@ -61,7 +61,6 @@ WEAK = 0.45  # accepted only between articles already tied to the same occasion
 REQUOTE = 0.90  # near-verbatim: survives a date gap (a statement re-quoted weeks later)
 REQUOTE_WORDS = 5
 STRONG_WORDS = 4
-USE_EMBEDDING = True  # paraphrase/translation signal from embedding.py, when the model is installed
 
 # Function words and the vocabulary of reporting itself: they say nothing about which utterance it is.
 # Negations stay: "no limits" and "limits" are different claims.
@@ -238,7 +237,7 @@ def _text(a: _Item, b: _Item, *, with_meaning: bool = True) -> _Text:
     ingest that finds the same candidates: the evidence depends on the two texts alone, so it is kept.
     """
     can_embed = (a.vectors is not None or a.embed, b.vectors is not None or b.embed)
-    key = (a.rendering.text, b.rendering.text, *can_embed, USE_EMBEDDING and with_meaning)
+    key = (a.rendering.text, b.rendering.text, *can_embed, with_meaning)
     found = _TEXT_CACHE.get(key)
     if found is None:
         if len(_TEXT_CACHE) > 200_000:
@@ -299,7 +298,7 @@ def _text_uncached(a: _Item, b: _Item, *, with_meaning: bool = True) -> _Text:
     lexical = 0.5 * cover + 0.5 * ordered
     similarity = lexical
     reason = f"word cover {cover:.2f}, in order {ordered:.2f}"
-    semantic = _semantic_cover(a, b) if USE_EMBEDDING and with_meaning else None
+    semantic = _semantic_cover(a, b) if with_meaning else None  # None unless both may be embedded
     if semantic is not None:
         # Meaning cover lifts reworded and translated renderings ("upheld ... fundamental" for "adhered ...
         # basic"); averaged with word cover because on its own it also rates same-topic sentences highly.
@@ -421,8 +420,6 @@ def _judge(a: _Item, b: _Item, occasions: _Occasions) -> _Verdict:
 
 
 def _can_embed() -> bool:
-    if not USE_EMBEDDING:
-        return False
     from articles.nlp import embedding
 
     return embedding.available()
@@ -495,10 +492,13 @@ def _pair_key(a: str, b: str) -> tuple[str, str]:
 
 
 def assign_statements(
-    *, new: Sequence[Rendering], candidates: Mapping[int, Sequence[Rendering]]
+    *, new: Sequence[Rendering], candidates: Mapping[int, Sequence[Rendering]], use_embedding: bool = True
 ) -> list[Assignment]:
-    """Decide, for each new rendering, the existing statement it joins or the new group it forms."""
-    can_embed = _can_embed()
+    """Decide, for each new rendering, the existing statement it joins or the new group it forms.
+
+    `use_embedding`: weigh meaning (embedding.py's word vectors, when its model is installed) as well as words;
+    without it paraphrases and translations share too few words to match."""
+    can_embed = use_embedding and _can_embed()
 
     def make_item(index: int, rendering: Rendering, statement: int | None) -> _Item:
         words = _words(rendering)

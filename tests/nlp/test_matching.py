@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from articles.nlp import matching
 from articles.nlp.matching import Rendering, assign_statements, index_keys, normalize
 
 D = datetime.date
@@ -226,8 +225,7 @@ def r(text, *, kind="direct", speaker="Ana Costa", published=None, article="a1",
 
 
 @pytest.fixture(params=[False, True], ids=["words", "words+meaning"])
-def embedding(request, monkeypatch):
-    monkeypatch.setattr(matching, "USE_EMBEDDING", request.param)
+def embedding(request) -> bool:
     return request.param
 
 
@@ -274,7 +272,7 @@ def test_labelled_pairs_are_separated_at_the_match_threshold(embedding):
     outcomes = []
     for a, b, same in PAIRS:
         new = [r(a, article="x"), r(b, article="x")]
-        out = assign_statements(new=new, candidates={})
+        out = assign_statements(new=new, candidates={}, use_embedding=embedding)
         outcomes.append((out[0].group == out[1].group) == same)
     wrong = [p[:2] for p, ok in zip(PAIRS, outcomes, strict=True) if not ok]
     # Words alone miss paraphrases; with meaning cover at most two of the 42 pairs are wrong.
@@ -510,7 +508,7 @@ def _seed_renderings(none_every=0):
     return out
 
 
-def _ingest(items, order):
+def _ingest(items, order, *, use_embedding=True):
     store, index, label, next_id = defaultdict(list), defaultdict(set), {}, 1
     by_article = defaultdict(list)
     for i, (rendering, _) in enumerate(items):
@@ -521,7 +519,12 @@ def _ingest(items, order):
         shared = Counter(s for x in new for k in index_keys(x.text) for s in index.get(k, ()))
         candidates = {s: list(store[s]) for s, _ in shared.most_common(50)}
         groups = {}
-        for i, rendering, a in zip(idx, new, assign_statements(new=new, candidates=candidates), strict=True):
+        for i, rendering, a in zip(
+            idx,
+            new,
+            assign_statements(new=new, candidates=candidates, use_embedding=use_embedding),
+            strict=True,
+        ):
             sid = a.statement
             if sid is None:
                 sid = groups.setdefault(a.group, next_id)
@@ -547,7 +550,7 @@ def test_seed_statements_cluster_in_any_ingestion_order(seed, embedding):
     items = _seed_renderings()
     files = sorted({x.article for x, _ in items})
     order = files if seed is None else random.Random(seed).sample(files, len(files))
-    assert _pairwise_f1(items, _ingest(items, order)) >= 0.95
+    assert _pairwise_f1(items, _ingest(items, order, use_embedding=embedding)) >= 0.95
 
 
 def test_seed_statements_survive_missing_speakers():
