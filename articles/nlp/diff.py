@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
+from articles.nlp.vocabulary import NEGATIONS
+
 type OpKind = Literal["equal", "insert", "delete", "replace"]
 
 # Characters that outlets use interchangeably; unified before comparing.
@@ -51,7 +53,6 @@ _FUNCTION_WORDS_TEXT = (
     "do does did not from into than then so if"
 )
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
-_NEGATIONS = frozenset({"not", "no", "never", "nor", "none", "nothing", "without", "cannot", "n't"})
 _NUMBER = re.compile(r"^\d[\d,.]*%?$")
 
 
@@ -370,7 +371,7 @@ def _profile(ref: list[Token], oth: list[Token]) -> _Profile:
         cosmetic=cosmetic,
         reordered=reordered,
         negation_changed=_changed_words(
-            ref_removed, oth_added, lambda k: k in _NEGATIONS or k.endswith("n't"), polarity=True
+            ref_removed, oth_added, lambda k: k in NEGATIONS or k.endswith("n't"), polarity=True
         ),
         numbers_changed=_changed_words(
             ref_removed, oth_added, lambda k: bool(_NUMBER.match(k)), polarity=False

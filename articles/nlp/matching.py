@@ -21,6 +21,8 @@ from typing import Any
 
 from rapidfuzz.distance import LCSseq
 
+from articles.nlp.vocabulary import NEGATIONS
+
 # ---------------------------------------------------------------------------------------------------------
 # Public data
 
@@ -76,10 +78,6 @@ _STOPWORDS = frozenset(
     one ones may might even still already well like via since""".split()
 )
 
-_NEGATIONS = frozenset(
-    "no not never cannot cant nor non none nothing nobody neither dont doesnt didnt wont isnt arent wasnt"
-    " werent couldnt shouldnt wouldnt".split()
-)
 _NEGATION_PENALTY = 0.2  # "cannot be achieved by force" is not "can only be achieved through talks"
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -306,7 +304,7 @@ def _text_uncached(a: _Item, b: _Item, *, with_meaning: bool = True) -> _Text:
         if blended > similarity:
             similarity = blended
             reason += f", meaning cover {semantic:.2f}"
-    if (set(short) & _NEGATIONS) - set(long):
+    if (set(short) & NEGATIONS) - set(long):
         similarity -= _NEGATION_PENALTY
         reason += ", negation differs"
     return _Text(similarity, lexical, n, reason)

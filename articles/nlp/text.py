@@ -8,6 +8,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from articles.nlp.vocabulary import OUTLET_NAMES
+
 __all__ = ["PreparedText", "prepare_text"]
 
 
@@ -281,16 +283,7 @@ _SEPARATORS = re.compile(r"\s*(?:[|•·]|\s[—–―]\s|\s-{1,2}\s)\s*")
 _DATELINE = re.compile(r"^(?P<head>[^\n—–―•|]{1,80}?)\s*(?:[—–―•|]|--?\s)")
 _PARENS = re.compile(r"\(\s*(?P<inner>[^()]*?)\s*\)|\(\s*$")
 # Wire agencies and broadcasters named in datelines; a bare place name ("LONDON, May 3, 2024 —") is not one.
-_KNOWN_OUTLETS = {
-    name.casefold(): name
-    for name in (
-        "Reuters", "AP", "Associated Press", "AFP", "Agence France-Presse", "RT", "TASS", "RIA Novosti",
-        "Interfax", "Sputnik", "Xinhua", "Bloomberg", "BBC", "CNN", "UPI", "dpa", "ANSA", "EFE", "Kyodo",
-        "Yonhap", "ANI", "PTI", "IANS", "Anadolu", "Al Jazeera", "NPR", "PBS", "CBS", "NBC", "ABC", "CNBC",
-        "Fox News", "Ukrinform", "Global Times", "CGTN", "NHK", "DW", "France 24", "Euronews", "Politico",
-        "Axios", "Bernama", "Antara", "Kyiv Independent", "Meduza", "Newsweek",
-    )
-}  # fmt: skip
+_KNOWN_OUTLETS = {name.casefold(): name for name in OUTLET_NAMES}
 _OUTLET_WORDS = re.compile(
     r"\b(?:news|times|post|press|agency|herald|journal|gazette|tribune|daily|tv|radio|network|media|"
     r"telegraph|wire|chronicle|observer|independent|magazine|review)\b|\.(?:com|net|org|co\.uk|ru|cn)\b",

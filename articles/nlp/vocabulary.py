@@ -74,12 +74,26 @@ INSTITUTION_NOUNS = {
     "un", "eu", "who", "fbi", "cia", "white", "beijing", "moscow", "washington", "tehran", "kyiv",
     "secretariat", "regulator", "watchdog", "prosecutors", "spokespeople",
 }  # fmt: skip
-# News organisations: "according to TASS", "writes Bloomberg", "told CNN" are relays, not speakers.
-MEDIA_NAMES = {
-    "reuters", "ap", "afp", "bloomberg", "tass", "xinhua", "cnn", "bbc", "fox", "nbc", "abc", "cbs", "msnbc",
-    "npr", "pbs", "interfax", "ria", "sputnik", "kyodo", "yonhap", "politico", "axios", "cnbc", "espn",
-    "rt", "aljazeera", "dpa", "ansa", "efe", "pti", "ani", "ifax", "semafor", "vox", "nhk", "tvn",
+# News organisations known by name: in datelines ("MOSCOW (TASS) —") and as relays ("according to TASS",
+# "told CNN"), which pass on someone else's words.
+OUTLET_NAMES = (
+    "Reuters", "AP", "Associated Press", "AFP", "Agence France-Presse", "RT", "TASS", "RIA Novosti",
+    "Interfax", "Sputnik", "Xinhua", "Bloomberg", "BBC", "CNN", "UPI", "dpa", "ANSA", "EFE", "Kyodo",
+    "Yonhap", "ANI", "PTI", "IANS", "Anadolu", "Al Jazeera", "NPR", "PBS", "CBS", "NBC", "ABC", "CNBC",
+    "MSNBC", "ESPN", "Fox News", "Ukrinform", "Global Times", "CGTN", "NHK", "TVN", "DW", "France 24",
+    "Euronews", "Politico", "Axios", "Semafor", "Vox", "Bernama", "Antara", "Kyiv Independent", "Meduza",
+    "Newsweek",
+)  # fmt: skip
+# Single words that name an outlet wherever they stand in a phrase ("a Reuters reporter", "Fox host").
+MEDIA_NAMES = {name.casefold() for name in OUTLET_NAMES if " " not in name} | {
+    "fox", "ria", "aljazeera", "ifax",  # "Fox News", "RIA Novosti", spellings of "Al Jazeera", "Interfax"
 }  # fmt: skip
+# Negations, as written ("n't") and as matching's normal form spells contractions ("dont"): "no limits" and
+# "limits" are different claims.
+NEGATIONS = frozenset(
+    "no not never cannot cant nor non none nothing nobody neither without n't dont doesnt didnt wont isnt "
+    "arent wasnt werent couldnt shouldnt wouldnt".split()
+)
 # An outlet's speech verb with no other speaker in the sentence gives its own words ("the Times wrote",
 # "the paper calls it “…”"), except these verbs, which pass on someone else's ("the Post quoted an aide") or
 # are said to it ("told AFP", parsed with the outlet as subject).
