@@ -33,6 +33,20 @@ def test_search_narrows_the_list_without_a_reload(live_server, page: Page, seeds
     assert csp_violations == []
 
 
+def test_back_after_a_live_search_shows_the_whole_page(live_server, page: Page, seeds):
+    page.goto(live_server.url)
+    page.get_by_label("Search quotes and speakers").fill("Patrushev")
+    expect(page).to_have_url(re.compile(r"q=Patrushev"))
+    expect(page.locator("#results")).to_contain_text("Western pressure")
+    page.locator("#results tbody a[href*='/statements/']").first.click()
+    expect(page).to_have_url(re.compile(r"/statements/\d+"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"q=Patrushev"))
+    # the page with its header and search box, not the results fragment the browser fetched for htmx
+    expect(page.get_by_label("Search quotes and speakers")).to_be_visible()
+    expect(page.locator("#results")).to_contain_text("Western pressure")
+
+
 def test_the_solid_as_rock_statement_shows_both_articles_side_by_side(
     live_server, page: Page, seeds, csp_violations, screenshot
 ):

@@ -142,3 +142,13 @@ def test_every_page_holds_the_same_rows_as_a_plain_slice(small_pages, query):
         page = CappedPaginator(rows, 2, number=number, step=4).page(number)
         seen += [s.pk for s in page.object_list]
     assert seen == expected and len(seen) == 7
+
+
+def test_a_page_and_its_htmx_fragment_tell_caches_they_differ(client):
+    """Back after a live search must show the page, not the results fragment the browser cached."""
+    make_statement_with_renderings(speaker_name="Ada Lovelace", text="The engine weaves patterns.", outlets=1)
+    page = client.get(URL, {"q": "engine"})
+    fragment = client.get(URL, {"q": "engine"}, headers={"HX-Request": "true"})
+    assert "<html" in page.content.decode() and "<html" not in fragment.content.decode()
+    for response in (page, fragment):
+        assert "HX-Request" in response["Vary"]
