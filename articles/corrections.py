@@ -52,6 +52,8 @@ class _Record:
 
     before: dict[str, dict[str, dict]] = field(default_factory=dict)
     created: dict[str, list[int]] = field(default_factory=dict)
+    # Statements the correction removed, with the events of their history (which the removal unlinks)
+    history: dict[str, list[int]] = field(default_factory=dict)
 
     def keep(self, *instances: models.Model) -> None:
         for instance in instances:
@@ -83,7 +85,12 @@ def _audit(
         object_id=str(target.pk),
         # A statement emptied by the correction is gone: its history then lives on in the rows kept for undo.
         statement=statement if statement and Statement.objects.filter(pk=statement.pk).exists() else None,
-        before={"rows": record.before, "summary": summary.get("before")},
+        before={
+            "rows": record.before,
+            "summary": summary.get("before"),
+            "statement": statement.pk if statement else None,
+            "history": record.history,
+        },
         after={"created": record.created, "summary": summary.get("after")},
     )
     AuditRow.objects.bulk_create(
@@ -297,6 +304,13 @@ def undo(*, actor: AbstractBaseUser, event: AuditEvent) -> AuditEvent:
         statements = [int(pk) for pk in rows.get("statement", {})]
         statements += [v.get("statement_id") for v in rows.get("quote", {}).values()]
         recompute(statements)
+        # A removed statement comes back with its history, this correction included.
+        for pk, events in event.before.get("history", {}).items():
+            AuditEvent.objects.filter(pk__in=events, statement__isnull=True).update(statement_id=int(pk))
+        recorded = event.before.get("statement")
+        if event.statement_id is None and recorded and Statement.objects.filter(pk=recorded).exists():
+            event.statement_id = recorded
+            event.save(update_fields=["statement"])
         return AuditEvent.objects.create(
             actor=actor,
             action=f"undo {event.action}",
@@ -325,8 +339,15 @@ def _changed_later(event: AuditEvent) -> bool:
 
 
 def _refresh(record: _Record, statement_ids: Iterable[int | None]) -> None:
-    """Recompute the statements; every row the refresh rewrites or deletes is kept for undo first."""
-    recompute([pk for pk in statement_ids if pk], keep=record.keep_rows)
+    """Recompute the statements; every row the refresh rewrites or deletes is kept for undo first, and the
+    history of a statement it removes (left without renderings) is noted, for undo to link back."""
+    ids = [pk for pk in statement_ids if pk]
+    history: dict[int, list[int]] = {}
+    for event, statement in AuditEvent.objects.filter(statement__in=ids).values_list("pk", "statement_id"):
+        history.setdefault(statement, []).append(event)
+    recompute(ids, keep=record.keep_rows)
+    for gone in set(ids) - set(Statement.objects.filter(pk__in=ids).values_list("pk", flat=True)):
+        record.history[str(gone)] = history.get(gone, [])
 
 
 def _audit_mirror(

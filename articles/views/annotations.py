@@ -7,7 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from articles import corrections
 from articles.forms import errors_text, typed_id
@@ -23,8 +25,12 @@ class LabelForm(forms.Form):
 
 
 def back_to_statement(request: HttpRequest, statement_id: int | None, error: str = "") -> HttpResponse:
-    if statement_id is None or not Statement.objects.filter(pk=statement_id).exists():
+    if statement_id is None:
         return redirect("statement_list")
+    if not Statement.objects.filter(pk=statement_id).exists():
+        # removed by the correction: its page says so and offers undo (a whole page, not the comparison part)
+        url = reverse("statement_detail", args=[statement_id])
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     if request.htmx:
         return statement_page(request, statement_id, error=error, fragment=True)
     if error:
@@ -147,4 +153,5 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
         corrections.undo(actor=request.user, event=event)
     except ValidationError as error:
         return back_to_statement(request, event.statement_id, error=" ".join(error.messages))
+    event.refresh_from_db()  # undoing a removal links the correction to its statement again
     return back_to_statement(request, event.statement_id)

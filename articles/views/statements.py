@@ -2,13 +2,13 @@ from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from articles.comparison import compare, counted_in, counted_wordings
 from articles.forms import StatementFilterForm, errors_text, typed_id
-from articles.models import Article, Label, Quote, Statement, VariantLabel
+from articles.models import Article, AuditEvent, Label, Quote, Statement, VariantLabel
 from articles.roles import can_annotate
 
 PAGE_SIZE = 25
@@ -99,7 +99,9 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def statement_page(request: HttpRequest, pk: int, *, error: str = "", fragment: bool = False) -> HttpResponse:
     """The statement page (or its #comparison fragment), also rendered after a journalist's correction: its
     wordings aligned, and its renderings by article, ARTICLES_PER_PAGE articles a page."""
-    statement = get_object_or_404(Statement.objects.select_related("speaker").defer("search_text"), pk=pk)
+    statement = Statement.objects.select_related("speaker").defer("search_text").filter(pk=pk).first()
+    if statement is None:
+        return _removed(request, pk)
     chosen = request.GET.get("ref")
     number = page_number(request.GET.get("page"))
     if statement.rendering_count <= ARTICLES_PER_PAGE:  # the usual statement: all of it in one query
@@ -140,6 +142,25 @@ def statement_page(request: HttpRequest, pk: int, *, error: str = "", fragment: 
         "error": error,
     }
     return render(request, template, context)
+
+
+def _removed(request: HttpRequest, pk: int) -> HttpResponse:
+    """A statement a correction removed (its last rendering marked not a quotation, merged into another): say
+    which correction, and offer to undo it; a number that never was a statement is a plain 404."""
+    removal = (
+        AuditEvent.objects.filter(rows__model="statement", rows__object_id=pk)
+        .exclude(action__startswith="undo")
+        .select_related("actor")
+        .order_by("-pk")
+        .first()
+    )
+    undone = removal and AuditEvent.objects.filter(
+        action=f"undo {removal.action}", object_id=f"event {removal.pk}"
+    )
+    if removal is None or undone.exists():
+        raise Http404("No such statement.")
+    context = {"pk": pk, "removal": removal, "can_annotate": can_annotate(request.user)}
+    return render(request, "articles/statement_removed.html", context, status=404)
 
 
 def _article_order(article: Article) -> tuple:

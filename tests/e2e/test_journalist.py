@@ -44,3 +44,35 @@ def test_a_journalist_confirms_a_label_and_moves_a_rendering(
     expect(page.locator(".history")).to_contain_text("move rendering")
     assert AuditEvent.objects.filter(actor=user, action="move rendering").exists()
     assert csp_violations == []
+
+
+def test_removing_a_statements_only_rendering_asks_then_can_be_undone(
+    live_server, page: Page, csp_violations, screenshot
+):
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=1)
+    user = make_user("journalist", username="jdoe")
+    user.set_password("a-long-test-password")
+    user.save()
+    page.goto(f"{live_server.url}/accounts/login/?next=/statements/{statement.pk}/")
+    page.get_by_label("Username").fill("jdoe")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Log in").click()
+    asked: list[str] = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss() if len(asked) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    rendering = page.locator(".rendering").first
+    rendering.get_by_text("Label or correct this rendering").click()
+    rendering.get_by_role("button", name="Not a quotation").click()  # dismissed: nothing happens
+    expect(page.locator(".card")).to_have_count(1)
+    assert "only rendering" in asked[0] and Quote.objects.filter(not_a_quote=False).count() == 1
+    rendering.get_by_role("button", name="Not a quotation").click()  # accepted
+    expect(page.get_by_role("heading", name=f"Statement number {statement.pk} was removed")).to_be_visible()
+    screenshot("journalist-removed-statement")
+    page.get_by_role("button", name="Undo: bring the statement back").click()
+    expect(page.locator(".card")).to_have_count(1)
+    expect(page.locator(".history")).to_contain_text("undo not a quotation")
+    assert csp_violations == []

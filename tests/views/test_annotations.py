@@ -211,3 +211,32 @@ def test_exports_need_a_journalist(client, world):
 def test_the_login_page_is_in_the_products_look(client):
     html = client.get(reverse("login")).content.decode()
     assert "Verbatim" in html and 'name="password"' in html
+
+
+def test_removing_a_statements_only_rendering_asks_first_and_can_be_undone_with_its_history(client, world):
+    client.force_login(make_user("journalist", username="jdoe"))
+    b = world["b"]  # one rendering
+    only = b.renderings.get()
+    page = client.get(reverse("statement_detail", args=[b.pk])).content.decode()
+    assert "hx-confirm=" in page and "only rendering" in page
+    two = client.get(reverse("statement_detail", args=[world["a"].pk])).content.decode()
+    assert "hx-confirm=" not in two  # nothing is removed there
+    client.post(reverse("label_quote", args=[only.pk]), {"label": "verbatim", "severity": "0"})
+    response = client.post(reverse("reject_quote", args=[only.pk]), headers={"HX-Request": "true"})
+    # a whole page, not the comparison part under a stale header
+    assert response.headers["HX-Redirect"] == reverse("statement_detail", args=[b.pk])
+    assert not Statement.objects.filter(pk=b.pk).exists()
+    removed = client.get(reverse("statement_detail", args=[b.pk]))
+    html = removed.content.decode()
+    assert removed.status_code == 404 and "was removed" in html and "not a quotation" in html
+    assert "jdoe" in html and "bring the statement back" in html
+    event = AuditEvent.objects.get(action="not a quotation")
+    assert client.post(reverse("undo", args=[event.pk])).url == reverse("statement_detail", args=[b.pk])
+    restored = client.get(reverse("statement_detail", args=[b.pk])).content.decode()
+    # the statement with its history: the earlier label, the removal and its undo
+    for action in ("label", "not a quotation", "undo not a quotation"):
+        assert f"<strong>{action}</strong>" in restored
+
+
+def test_a_number_that_never_was_a_statement_is_not_found(client, world):
+    assert client.get(reverse("statement_detail", args=[999999])).status_code == 404
