@@ -240,3 +240,17 @@ def test_removing_a_statements_only_rendering_asks_first_and_can_be_undone_with_
 
 def test_a_number_that_never_was_a_statement_is_not_found(client, world):
     assert client.get(reverse("statement_detail", args=[999999])).status_code == 404
+
+
+def test_an_in_place_correction_brings_the_statements_header_up_to_date(client, world):
+    client.force_login(make_user("journalist"))
+    a, b = world["a"], world["b"]
+    htmx = {"HX-Request": "true"}
+    moved = client.post(reverse("move_quote", args=[world["quote"].pk]), {"statement": ""}, headers=htmx)
+    header = moved.content.decode().split("</header>")[0]
+    assert "Ada Lovelace" in header and "1 rendering ·" in header  # was 2
+    renamed = client.post(
+        reverse("change_speaker", args=[b.renderings.get().pk]), {"name": "Charles Babbage"}, headers=htmx
+    )
+    header = renamed.content.decode().split("</header>")[0]
+    assert 'id="comparison"' in header and "Charles Babbage" in header and "Alan Turing" not in header
