@@ -15,7 +15,7 @@ from articles import corrections
 from articles.forms import errors_text, typed_id
 from articles.models import AuditEvent, Label, Quote, Speaker, Statement
 from articles.roles import can_annotate, require
-from articles.views.statements import statement_page
+from articles.views.statements import FormAt, statement_page
 
 
 class LabelForm(forms.Form):
@@ -24,7 +24,10 @@ class LabelForm(forms.Form):
     note = forms.CharField(required=False, max_length=2000)
 
 
-def back_to_statement(request: HttpRequest, statement_id: int | None, error: str = "") -> HttpResponse:
+def back_to_statement(
+    request: HttpRequest, statement_id: int | None, error: str = "", at: FormAt | None = None
+) -> HttpResponse:
+    """The statement page after a write; an error is shown at the form it came from (`at`)."""
     if statement_id is None:
         return redirect("statement_list")
     if not Statement.objects.filter(pk=statement_id).exists():
@@ -32,9 +35,9 @@ def back_to_statement(request: HttpRequest, statement_id: int | None, error: str
         url = reverse("statement_detail", args=[statement_id])
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     if request.htmx:
-        return statement_page(request, statement_id, error=error, fragment=True)
+        return statement_page(request, statement_id, error=error, error_at=at, fragment=True)
     if error:
-        return statement_page(request, statement_id, error=error)
+        return statement_page(request, statement_id, error=error, error_at=at)
     return redirect("statement_detail", statement_id)
 
 
@@ -54,7 +57,12 @@ def label_quote(request: HttpRequest, pk: int) -> HttpResponse:
     quote = quote_for_update(pk)
     form = LabelForm(request.POST)
     if not form.is_valid():
-        return back_to_statement(request, quote.statement_id, error=f"Label not saved: {errors_text(form)}")
+        return back_to_statement(
+            request,
+            quote.statement_id,
+            error=f"Label not saved: {errors_text(form)}",
+            at=FormAt("label", quote.pk),
+        )
     corrections.add_label(actor=request.user, quote=quote, **form.cleaned_data)
     return back_to_statement(request, quote.statement_id)
 
@@ -78,12 +86,15 @@ def move_quote(request: HttpRequest, pk: int) -> HttpResponse:
         to = posted(Statement, request, "statement")
         if to is None:
             return back_to_statement(
-                request, origin, error=f"No statement {target!r} to move the rendering to."
+                request,
+                origin,
+                error=f"No statement {target!r} to move the rendering to.",
+                at=FormAt("move", quote.pk),
             )
     try:
         to = corrections.move_quote(actor=request.user, quote=quote, to=to)
     except ValidationError as error:
-        return back_to_statement(request, origin, error=" ".join(error.messages))
+        return back_to_statement(request, origin, error=" ".join(error.messages), at=FormAt("move", quote.pk))
     return back_to_statement(request, origin if Statement.objects.filter(pk=origin).exists() else to.pk)
 
 
@@ -94,7 +105,9 @@ def change_speaker(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         corrections.change_speaker(actor=request.user, quote=quote, name=request.POST.get("name", ""))
     except ValidationError as error:
-        return back_to_statement(request, quote.statement_id, error=" ".join(error.messages))
+        return back_to_statement(
+            request, quote.statement_id, error=" ".join(error.messages), at=FormAt("speaker", quote.pk)
+        )
     return back_to_statement(request, quote.statement_id)
 
 
@@ -114,12 +127,15 @@ def merge_statements(request: HttpRequest, pk: int) -> HttpResponse:
     other = posted(Statement, request, "other")
     if other is None:
         return back_to_statement(
-            request, into.pk, error=f"No statement {request.POST.get('other')!r} to merge."
+            request,
+            into.pk,
+            error=f"No statement {request.POST.get('other')!r} to merge.",
+            at=FormAt("merge"),
         )
     try:
         corrections.merge_statements(actor=request.user, into=into, other=other)
     except ValidationError as error:
-        return back_to_statement(request, into.pk, error=" ".join(error.messages))
+        return back_to_statement(request, into.pk, error=" ".join(error.messages), at=FormAt("merge"))
     return back_to_statement(request, into.pk)
 
 

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.paginator import Paginator
@@ -96,7 +97,17 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return statement_page(request, pk, fragment=wants_fragment(request))
 
 
-def statement_page(request: HttpRequest, pk: int, *, error: str = "", fragment: bool = False) -> HttpResponse:
+@dataclass(frozen=True)
+class FormAt:
+    """Which form of the statement page an error belongs to: shown there, with the focus on it."""
+
+    form: str  # "label", "move", "speaker", "merge"
+    quote: int | None = None
+
+
+def statement_page(
+    request: HttpRequest, pk: int, *, error: str = "", error_at: FormAt | None = None, fragment: bool = False
+) -> HttpResponse:
     """The statement page (or its #comparison fragment), also rendered after a journalist's correction: its
     wordings aligned, and its renderings by article, ARTICLES_PER_PAGE articles a page."""
     statement = Statement.objects.select_related("speaker").defer("search_text").filter(pk=pk).first()
@@ -140,6 +151,7 @@ def statement_page(request: HttpRequest, pk: int, *, error: str = "", fragment: 
         "can_annotate": can_annotate(request.user),
         "labels": Label.choices,
         "error": error,
+        "error_at": error_at,
     }
     return render(request, template, context)
 

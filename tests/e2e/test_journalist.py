@@ -76,3 +76,26 @@ def test_removing_a_statements_only_rendering_asks_then_can_be_undone(
     expect(page.locator(".card")).to_have_count(1)
     expect(page.locator(".history")).to_contain_text("undo not a quotation")
     assert csp_violations == []
+
+
+def test_an_error_appears_at_the_form_with_the_focus_on_it(live_server, page: Page, screenshot):
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=3)
+    user = make_user("journalist", username="jdoe")
+    user.set_password("a-long-test-password")
+    user.save()
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/?next=/statements/{statement.pk}/")
+    page.get_by_label("Username").fill("jdoe")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Log in").click()
+    rendering = page.locator(".rendering").last
+    rendering.get_by_text("Label or correct this rendering").click()
+    rendering.get_by_label("Move to statement number").fill("99999")
+    rendering.get_by_role("button", name="Move").click()
+    error = page.get_by_role("alert")
+    expect(error).to_contain_text("No statement '99999'")
+    expect(error).to_be_focused()
+    button = page.locator(".rendering").last.get_by_role("button", name="Move").bounding_box()
+    shown = error.bounding_box()
+    assert button and shown and abs(button["y"] - shown["y"]) < 200  # beside the action, not a page away
+    screenshot("journalist-error-at-the-form")

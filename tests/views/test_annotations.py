@@ -254,3 +254,19 @@ def test_an_in_place_correction_brings_the_statements_header_up_to_date(client, 
     )
     header = renamed.content.decode().split("</header>")[0]
     assert 'id="comparison"' in header and "Charles Babbage" in header and "Alan Turing" not in header
+
+
+def test_an_error_is_shown_at_the_form_it_came_from(client, world):
+    client.force_login(make_user("journalist"))
+    quote = world["quote"]
+    htmx = {"HX-Request": "true"}
+    html = client.post(
+        reverse("move_quote", args=[quote.pk]), {"statement": "99999"}, headers=htmx
+    ).content.decode()
+    form = html.index(reverse("move_quote", args=[quote.pk]))
+    error = html.index("No statement &#x27;99999&#x27; to move the rendering to.")
+    assert form < error < html.index("Move to statement number", form)  # inside that form, above its field
+    assert html.count('role="alert"') == 1 and "autofocus" in html[error - 200 : error]
+    html = client.post(reverse("merge_statements", args=[world["a"].pk]), {"other": "x"}, headers=htmx)
+    html = html.content.decode()
+    assert html.index('id="merge-title"') < html.index("No statement &#x27;x&#x27; to merge.")
