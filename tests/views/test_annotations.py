@@ -244,7 +244,7 @@ def test_a_number_that_never_was_a_statement_is_not_found(client, world):
 
 def test_an_in_place_correction_brings_the_statements_header_up_to_date(client, world):
     client.force_login(make_user("journalist"))
-    a, b = world["a"], world["b"]
+    b = world["b"]
     htmx = {"HX-Request": "true"}
     moved = client.post(reverse("move_quote", args=[world["quote"].pk]), {"statement": ""}, headers=htmx)
     header = moved.content.decode().split("</header>")[0]
