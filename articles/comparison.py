@@ -109,10 +109,18 @@ class Counted:
 
 
 def compare(
-    *, reference: Quote, wordings: Sequence[Counted], wordings_total: int, quotes: Sequence[Quote]
+    *,
+    reference: Quote,
+    wordings: Sequence[Counted],
+    wordings_total: int,
+    quotes: Sequence[Quote],
+    stored: Quote | None = None,
 ) -> Comparison:
     """The statement's wordings aligned with the reference, and `quotes` (the page's renderings, with article
     and outlet loaded) each diffed against it. `wordings` come from counted_in or counted_wordings.
+
+    `reference` may be one a reader chose for viewing; proposed labels and divergence are always judged
+    against the statement's `stored` reference, as confirming a proposal stores it.
 
     The alignment is cached under a key made of everything it is computed from (the reference and each shown
     wording's first rendering, id and text), so a correction that changes any of them misses the cache and
@@ -143,7 +151,7 @@ def compare(
     articles: dict[int, Article] = {}
     for quote in quotes:
         articles[quote.article_id] = quote.article
-        by_article[quote.article_id].append(_rendering(quote, reference))
+        by_article[quote.article_id].append(_rendering(quote, reference, judged_by=stored or reference))
     ordered = sorted(articles.values(), key=lambda a: (a.published is None, a.published, a.pk))
     cards = tuple(Card(a, tuple(by_article[a.pk])) for a in ordered)
     return Comparison(reference, alignment.columns, rows, wordings_total, cards, key=key)
@@ -206,8 +214,9 @@ def _align(*, reference: Quote, texts: Sequence[str]) -> _Alignment:
     )
 
 
-def _rendering(quote: Quote, reference: Quote) -> Rendering:
-    ops, proposed, divergence_ = _diffed(reference.text, quote.text, quote.kind)
+def _rendering(quote: Quote, reference: Quote, *, judged_by: Quote) -> Rendering:
+    ops, _, _ = _diffed(reference.text, quote.text, quote.kind)
+    _, proposed, divergence_ = _diffed(judged_by.text, quote.text, quote.kind)
     inputs = (CACHE_VERSION, reference.pk, reference.text, quote.text, quote.kind)
     key = hashlib.sha256(repr(inputs).encode()).hexdigest()
     return Rendering(quote, ops, proposed, divergence_, is_reference=quote.pk == reference.pk, key=key)

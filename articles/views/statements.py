@@ -117,8 +117,8 @@ def statement_page(
     number = page_number(request.GET.get("page"))
     if statement.rendering_count <= ARTICLES_PER_PAGE:  # the usual statement: all of it in one query
         quotes = renderings_of(statement)
-        reference = _chosen(quotes, chosen) or _chosen(quotes, str(statement.reference_id))
-        reference = reference or min(quotes, key=lambda q: q.pk, default=None)
+        stored = _chosen(quotes, str(statement.reference_id))
+        reference = _chosen(quotes, chosen) or stored or min(quotes, key=lambda q: q.pk, default=None)
         articles = sorted({q.article_id: q.article for q in quotes}.values(), key=_article_order)
         page = Paginator(articles, ARTICLES_PER_PAGE).get_page(number)
         counted = counted_in(quotes, reference) if reference else ([], 0)
@@ -126,7 +126,8 @@ def statement_page(
         quotes = [q for q in quotes if q.article_id in shown]
     else:  # a wire story a thousand outlets carried: counted by the database, one page of articles read
         rendered = statement.renderings.filter(not_a_quote=False)
-        reference = _reference(rendered, chosen=chosen, stored=statement.reference_id)
+        stored = _reference(rendered, chosen=None, stored=statement.reference_id)
+        reference = _reference(rendered, chosen=chosen, stored=statement.reference_id) if chosen else stored
         by_published = Article.objects.filter(pk__in=rendered.values("article_id")).select_related("outlet")
         page = Paginator(by_published.order_by(F("published").asc(nulls_last=True), "pk"), ARTICLES_PER_PAGE)
         page = page.get_page(number)
@@ -140,7 +141,9 @@ def statement_page(
     comparison = None
     if reference is not None:
         wordings, total = counted
-        comparison = compare(reference=reference, wordings=wordings, wordings_total=total, quotes=quotes)
+        comparison = compare(
+            reference=reference, wordings=wordings, wordings_total=total, quotes=quotes, stored=stored
+        )
     history = statement.audit_events.select_related("actor").order_by("-at")[:50]
     template = "articles/statement_detail.html" + ("#comparison" if fragment else "")
     context = {

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import AuditEvent, Outlet, Quote, Speaker, Statement, VariantLabel
-from tests.factories import make_statement_with_renderings, make_user
+from tests.factories import make_quote, make_statement_with_renderings, make_user
 
 pytestmark = pytest.mark.django_db
 TEXT = "The engine weaves algebraic patterns just as the loom weaves flowers and leaves."
@@ -270,3 +270,25 @@ def test_an_error_is_shown_at_the_form_it_came_from(client, world):
     html = client.post(reverse("merge_statements", args=[world["a"].pk]), {"other": "x"}, headers=htmx)
     html = html.content.decode()
     assert html.index('id="merge-title"') < html.index("No statement &#x27;x&#x27; to merge.")
+
+
+def test_proposed_labels_are_judged_against_the_stored_reference_whatever_is_viewed(client, world):
+    a = world["a"]
+    trimmed = "The engine weaves algebraic patterns"
+    article = a.renderings.first().article
+    article.body += f" Later: “{trimmed}”."
+    article.save(update_fields=["body"])
+    partial = make_quote(article=article, text=trimmed, statement=a, kind="partial")
+    Statement.objects.filter(pk=a.pk).recompute()
+    client.force_login(make_user("journalist"))
+    url = reverse("statement_detail", args=[a.pk])
+    stored_view = client.get(url).content.decode()
+    chosen_view = client.get(url, {"ref": partial.pk}).content.decode()  # viewed against the partial quote
+    confirm = f"{reverse('confirm_label', args=[partial.pk])}"
+    offered = [
+        html.split(confirm)[-1].split("</button>")[0].split("Confirm")[-1]
+        for html in (stored_view, chosen_view)
+    ]
+    assert offered[0] == offered[1] and "trimmed" in offered[0].lower()
+    client.post(confirm)
+    assert VariantLabel.objects.get(quote=partial).label in offered[1].lower()
