@@ -36,6 +36,7 @@ __all__ = [
     "UploadLimits",
     "create_upload",
     "enqueue_job",
+    "file_problem",
     "ingest_upload",
     "looks_stalled",
     "problems",
@@ -74,25 +75,15 @@ def human_size(size: int) -> str:
 
 
 def problems(*, files: Sequence[UploadedFile], text: str, limits: UploadLimits | None = None) -> list[str]:
-    """What is wrong with an upload, one sentence per problem naming the file; empty when it may be stored."""
+    """What stops the whole upload, one sentence each: nothing to store, too many files, too much in all, or
+    every file refused (each named). Empty when it may be stored; files refused on their own are left out of
+    the job by `create_upload` and named on its page."""
     limits = limits or LIMITS
     found = []
     if not files and not text.strip():
         found.append("Choose at least one file or paste an article.")
     if len(files) > limits.max_files:
         found.append(f"Too many files: {len(files)} (at most {limits.max_files} at once).")
-    for file in files:
-        name = file.name or "unnamed file"
-        extension = PurePosixPath(name).suffix.casefold()
-        if extension not in ACCEPTED:
-            shown = f"“{extension}”" if extension else "no extension"
-            found.append(f"{name}: files of this type ({shown}) are not accepted; use {', '.join(ACCEPTED)}.")
-        elif file.size > limits.max_file_bytes:
-            found.append(
-                f"{name}: {human_size(file.size)} is over the limit of {human_size(limits.max_file_bytes)}."
-            )
-        elif file.size == 0:
-            found.append(f"{name}: the file is empty.")
     pasted = len(text.encode("utf-8"))
     if pasted > limits.max_pasted_bytes:
         found.append(
@@ -103,7 +94,41 @@ def problems(*, files: Sequence[UploadedFile], text: str, limits: UploadLimits |
         found.append(
             f"The upload is {human_size(total)} in all, over the limit of {human_size(limits.max_batch_bytes)}."
         )
+    refused = [problem for file in files if (problem := file_problem(file, limits))]
+    if files and len(refused) == len(files) and not text.strip():
+        found += refused
     return found
+
+
+# Leading bytes of formats that are never an article's text, whatever the file is called.
+_BINARY_SIGNATURES = {
+    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a zip archive", b"\xd0\xcf\x11\xe0": "an Office document", b"\x7fELF": "a program",
+}  # fmt: skip
+
+
+def file_problem(file: UploadedFile, limits: UploadLimits) -> str | None:
+    """Why one file cannot be ingested, judged on its name, size and first bytes; None when it can."""
+    name = file.name or "unnamed file"
+    extension = PurePosixPath(name).suffix.casefold()
+    if extension not in ACCEPTED:
+        shown = f"“{extension}”" if extension else "no extension"
+        return f"{name}: files of this type ({shown}) are not accepted; use {', '.join(ACCEPTED)}."
+    if file.size > limits.max_file_bytes:
+        return f"{name}: {human_size(file.size)} is over the limit of {human_size(limits.max_file_bytes)}."
+    if file.size == 0:
+        return f"{name}: the file is empty."
+    file.seek(0)
+    head = file.read(4096)
+    file.seek(0)
+    found = next((kind for magic, kind in _BINARY_SIGNATURES.items() if head.startswith(magic)), None)
+    if extension == ".zip":
+        return None if found == "a zip archive" else f"{name}: the content is not a zip archive."
+    if found:
+        return f"{name}: the content is {found}, not {extension} text."
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # (UTF-16 has zero bytes)
+        return f"{name}: the content is binary, not {extension} text."
+    return None
 
 
 def create_upload(
@@ -116,8 +141,11 @@ def create_upload(
     user: AbstractBaseUser | None = None,
     limits: UploadLimits | None = None,
 ) -> IngestJob:
-    """Store the files and pasted text, create the job and enqueue it. Raises ValueError if `problems` finds any."""
-    if found := problems(files=files, text=text, limits=limits or LIMITS):
+    """Store the files and pasted text, create the job and enqueue it. A file refused on its own
+    (`file_problem`) is not stored: it joins the job as failed, with the reason, beside the good ones.
+    Raises ValueError if `problems` finds any."""
+    limits = limits or LIMITS
+    if found := problems(files=files, text=text, limits=limits):
         raise ValueError(" ".join(found))
     stored: list[str] = []
     try:
@@ -130,6 +158,16 @@ def create_upload(
                 entries.append((PASTED_NAME, IngestJobFile.Kind.PASTED, ContentFile(text.encode("utf-8"))))
             rows = []
             for position, (name, kind, content) in enumerate(entries, start=1):
+                refused = file_problem(content, limits) if kind == IngestJobFile.Kind.FILE else None
+                if refused:
+                    rows.append(
+                        IngestJobFile(
+                            job=job, position=position, name=name[:255], kind=kind, size=content.size,
+                            status=IngestJobFile.Status.FAILED, error=refused.removeprefix(f"{name}: "),
+                            finished_at=timezone.now(),
+                        )
+                    )  # fmt: skip
+                    continue
                 extension = (
                     ".txt" if kind == IngestJobFile.Kind.PASTED else PurePosixPath(name).suffix.casefold()
                 )
@@ -180,7 +218,8 @@ def rerun_job(*, job: IngestJob) -> IngestJob:
         job = IngestJob.objects.select_for_update().get(pk=job.pk)
         if job.status != IngestJob.Status.FAILED:
             raise ValueError(f"{job} is {job.get_status_display()}: only a job that failed can be re-run.")
-        job.files.filter(status=IngestJobFile.Status.FAILED).update(
+        # (a file refused at upload was never stored: it stays failed)
+        job.files.filter(status=IngestJobFile.Status.FAILED).exclude(stored_as="").update(
             status=IngestJobFile.Status.PENDING, error="", finished_at=None
         )
         job.status, job.error, job.finished_at = IngestJob.Status.QUEUED, "", None

@@ -163,11 +163,34 @@ def test_journalists_do_not_see_the_upload_link(client):
     assert 'href="/upload/"' not in client.get(reverse("statement_list")).content.decode()
 
 
-def test_a_file_of_the_wrong_type_is_refused_by_name_and_nothing_is_stored(admin_client, media):
-    response = upload(admin_client, files=[seed(0), SimpleUploadedFile("scan.pdf", b"%PDF-1.4 ...")])
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Nothing was stored" in html and "scan.pdf: files of this type (“.pdf”) are not accepted" in html
+def test_each_file_is_judged_on_its_own_the_good_ones_stored_every_bad_one_named(admin_client, media):
+    png = SimpleUploadedFile("photo.txt", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)  # an image renamed .txt
+    files = [
+        seed(0),
+        SimpleUploadedFile("scan.pdf", b"%PDF-1.4 ..."),
+        png,
+        SimpleUploadedFile("zip.zip", b"text"),
+    ]
+    response = upload(admin_client, files=files)
+    job = IngestJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("job_detail", args=[job.pk])
+    assert len(stored_files(media)) == 1  # only the good file
+    assert job.status == "failed" and Article.objects.count() == 1
+    html = admin_client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    for said in (
+        "files of this type (“.pdf”) are not accepted",
+        "the content is a PNG image, not .txt text",
+        "the content is not a zip archive",
+    ):
+        assert said in html
+    assert rerun_job(job=job).files.filter(status="failed").count() == 3  # never stored: nothing to re-run
+
+
+def test_an_upload_of_only_bad_files_is_refused_naming_each_and_nothing_is_stored(admin_client, media):
+    files = [SimpleUploadedFile("scan.pdf", b"%PDF-1.4 ..."), SimpleUploadedFile("a.txt", b"\x00\x01\x02")]
+    html = upload(admin_client, files=files).content.decode()
+    assert "Nothing was stored" in html
+    assert "scan.pdf: files of this type" in html and "a.txt: the content is binary, not .txt text" in html
     assert not IngestJob.objects.exists() and stored_files(media) == []
 
 
