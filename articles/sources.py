@@ -127,7 +127,7 @@ def _read_data(
         shown = f"'{extension}'" if extension else "no extension"
         yield SourceError(name, f"unsupported file type ({shown}); accepted: {', '.join(ACCEPTED)}")
         return
-    if kind := _binary_kind(data):
+    if kind := binary_kind(data):
         yield SourceError(name, f"binary file ({kind})")
         return
     try:
@@ -247,7 +247,8 @@ _BOMS = (
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
 
 
-def _binary_kind(data: bytes) -> str | None:
+def binary_kind(data: bytes) -> str | None:
+    """What a file's first bytes say it is when it is no text ("PNG image"); None for text."""
     for magic, kind in _MAGIC:
         if data.startswith(magic):
             return kind

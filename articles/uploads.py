@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from articles.ingest import Outcome, Overrides, ingest_sources
 from articles.models import Article, IngestJob, IngestJobFile
-from articles.sources import ACCEPTED, Limits, Source, SourceError, read_bytes, read_pasted
+from articles.sources import ACCEPTED, Limits, Source, SourceError, binary_kind, read_bytes, read_pasted
 
 logger = logging.getLogger(__name__)
 
@@ -100,13 +100,6 @@ def problems(*, files: Sequence[UploadedFile], text: str, limits: UploadLimits |
     return found
 
 
-# Leading bytes of formats that are never an article's text, whatever the file is called.
-_BINARY_SIGNATURES = {
-    b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"GIF8": "a GIF image", b"%PDF": "a PDF document",
-    b"PK\x03\x04": "a zip archive", b"\xd0\xcf\x11\xe0": "an Office document", b"\x7fELF": "a program",
-}  # fmt: skip
-
-
 def file_problem(file: UploadedFile, limits: UploadLimits) -> str | None:
     """Why one file cannot be ingested, judged on its name, size and first bytes; None when it can."""
     name = file.name or "unnamed file"
@@ -119,15 +112,12 @@ def file_problem(file: UploadedFile, limits: UploadLimits) -> str | None:
     if file.size == 0:
         return f"{name}: the file is empty."
     file.seek(0)
-    head = file.read(4096)
+    head = file.read(65536)
     file.seek(0)
-    found = next((kind for magic, kind in _BINARY_SIGNATURES.items() if head.startswith(magic)), None)
     if extension == ".zip":
-        return None if found == "a zip archive" else f"{name}: the content is not a zip archive."
-    if found:
-        return f"{name}: the content is {found}, not {extension} text."
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):  # (UTF-16 has zero bytes)
-        return f"{name}: the content is binary, not {extension} text."
+        return None if head.startswith(b"PK") else f"{name}: the content is not a zip archive."
+    if kind := binary_kind(head):
+        return f"{name}: binary file ({kind}), not {extension} text."
     return None
 
 

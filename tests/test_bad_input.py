@@ -150,7 +150,11 @@ CASES: dict[str, list[Expect]] = {
     ],
 }
 # Refused by the upload form before anything is stored (the command reads them and reports the same reason).
-FORM_REFUSES = {"empty.txt": "empty", "huge.txt": "over the limit of 5 MB"}
+FORM_REFUSES = {
+    "empty.txt": "empty",
+    "huge.txt": "over the limit of 5 MB",
+    "photo.txt": "binary file (PNG image)",  # judged on its first bytes at upload
+}
 
 
 def assert_whole(article: Article) -> None:

@@ -179,7 +179,7 @@ def test_each_file_is_judged_on_its_own_the_good_ones_stored_every_bad_one_named
     html = admin_client.get(reverse("job_detail", args=[job.pk])).content.decode()
     for said in (
         "files of this type (“.pdf”) are not accepted",
-        "the content is a PNG image, not .txt text",
+        "binary file (PNG image), not .txt text",
         "the content is not a zip archive",
     ):
         assert said in html
@@ -190,7 +190,10 @@ def test_an_upload_of_only_bad_files_is_refused_naming_each_and_nothing_is_store
     files = [SimpleUploadedFile("scan.pdf", b"%PDF-1.4 ..."), SimpleUploadedFile("a.txt", b"\x00\x01\x02")]
     html = upload(admin_client, files=files).content.decode()
     assert "Nothing was stored" in html
-    assert "scan.pdf: files of this type" in html and "a.txt: the content is binary, not .txt text" in html
+    assert (
+        "scan.pdf: files of this type" in html
+        and "a.txt: binary file (contains NUL bytes), not .txt text" in html
+    )
     assert not IngestJob.objects.exists() and stored_files(media) == []
 
 
