@@ -196,10 +196,7 @@ def change_speaker(*, actor: AbstractBaseUser, quote: Quote, name: str) -> Speak
     with transaction.atomic():
         record = _Record()
         record.keep(quote)
-        speaker = (
-            Speaker.objects.filter(name__iexact=name).first()
-            or Speaker.objects.filter(aliases__name__iexact=name).first()
-        )
+        speaker = known_speaker(name)
         if speaker is None:
             speaker = Speaker.objects.create(name=name)
             record.new(speaker)
@@ -212,6 +209,15 @@ def change_speaker(*, actor: AbstractBaseUser, quote: Quote, name: str) -> Speak
             summary={"before": before, "after": speaker.name},
         )  # fmt: skip
     return speaker
+
+
+def known_speaker(name: str) -> Speaker | None:
+    """The speaker of that name or alias, whatever its case and spacing."""
+    name = " ".join(name.split())
+    return (
+        Speaker.objects.filter(name__iexact=name).first()
+        or Speaker.objects.filter(aliases__name__iexact=name).first()
+    )
 
 
 def set_reference(*, actor: AbstractBaseUser, statement: Statement, quote: Quote) -> None:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("statements/<int:pk>/", statements.statement_detail, name="statement_detail"),
     path("articles/<int:pk>/", pages.article_detail, name="article_detail"),
     path("speakers/<int:pk>/", pages.speaker_detail, name="speaker_detail"),
+    path("speakers/suggestions/", pages.speaker_suggestions, name="speaker_suggestions"),
     path("outlets/<int:pk>/", pages.outlet_detail, name="outlet_detail"),
     path("api/statements/", api.statement_list, name="api_statement_list"),
     path("api/statements/<int:pk>/", api.statement_detail, name="api_statement_detail"),

@@ -15,6 +15,7 @@ from articles import corrections
 from articles.forms import errors_text, typed_id
 from articles.models import AuditEvent, Label, Quote, Speaker, Statement
 from articles.roles import can_annotate, require
+from articles.views.pages import speaker_page
 from articles.views.statements import FormAt, statement_page
 
 
@@ -102,8 +103,13 @@ def move_quote(request: HttpRequest, pk: int) -> HttpResponse:
 @require(can_annotate)
 def change_speaker(request: HttpRequest, pk: int) -> HttpResponse:
     quote = quote_for_update(pk)
+    name = request.POST.get("name", "")
+    if name.strip() and not request.POST.get("new") and corrections.known_speaker(name) is None:
+        # a typo must not create a speaker: a new one is an explicit choice
+        error = f"No known speaker “{' '.join(name.split())[:200]}”: choose a name offered as you type, or tick “a new speaker”."
+        return back_to_statement(request, quote.statement_id, error=error, at=FormAt("speaker", quote.pk))
     try:
-        corrections.change_speaker(actor=request.user, quote=quote, name=request.POST.get("name", ""))
+        corrections.change_speaker(actor=request.user, quote=quote, name=name)
     except ValidationError as error:
         return back_to_statement(
             request, quote.statement_id, error=" ".join(error.messages), at=FormAt("speaker", quote.pk)
@@ -154,9 +160,17 @@ def set_reference(request: HttpRequest, pk: int) -> HttpResponse:
 @require(can_annotate)
 def merge_speakers(request: HttpRequest, pk: int) -> HttpResponse:
     into = get_object_or_404(Speaker, pk=pk)
-    other = posted(Speaker, request, "other")
-    if other is None or other.pk == into.pk:
-        return redirect("speaker_detail", into.pk)
+    typed = request.POST.get("other_name", "")
+    other = posted(Speaker, request, "other") or (corrections.known_speaker(typed) if typed.strip() else None)
+    if other is None:
+        error = (
+            f"No known speaker “{' '.join(typed.split())[:200]}” to merge."
+            if typed.strip()
+            else "Choose a speaker to merge."
+        )
+        return speaker_page(request, into.pk, error=error)
+    if other.pk == into.pk:
+        return speaker_page(request, into.pk, error=f"{into.name} is this speaker: choose another one.")
     corrections.merge_speakers(actor=request.user, into=into, other=other)
     return redirect("speaker_detail", into.pk)
 
@@ -165,6 +179,12 @@ def merge_speakers(request: HttpRequest, pk: int) -> HttpResponse:
 @require(can_annotate)
 def undo(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(AuditEvent, pk=pk)
+    if event.object_type == "speaker":  # a merge of speakers, undone from the speaker's page
+        try:
+            corrections.undo(actor=request.user, event=event)
+        except ValidationError as error:
+            return speaker_page(request, int(event.object_id), error=" ".join(error.messages))
+        return redirect("speaker_detail", int(event.object_id))
     try:
         corrections.undo(actor=request.user, event=event)
     except ValidationError as error:

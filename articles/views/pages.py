@@ -1,15 +1,17 @@
 """Article, speaker and outlet pages."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from articles.comparison import segments
-from articles.models import Article, Outlet, Quote, Speaker, Statement
+from articles.models import Article, AuditEvent, Outlet, Quote, Speaker, Statement
+from articles.roles import can_annotate
 
 PAGE_SIZE = 50
+SUGGESTIONS = 20  # names offered as a journalist types
 
 
 @require_GET
@@ -24,6 +26,11 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def speaker_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return speaker_page(request, pk)
+
+
+def speaker_page(request: HttpRequest, pk: int, *, error: str = "") -> HttpResponse:
+    """The speaker page, also after a refused merge (`error`, shown at the merge form)."""
     speaker = get_object_or_404(Speaker.objects.prefetch_related("aliases"), pk=pk)
     statements = (
         Statement.objects.filter(speaker=speaker)
@@ -36,9 +43,29 @@ def speaker_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-renderings", "name")
     )
     page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "articles/speaker_detail.html", {"speaker": speaker, "page": page, "outlets": outlets}
+    merges = AuditEvent.objects.filter(object_type="speaker", object_id=str(speaker.pk)).select_related(
+        "actor"
     )
+    context = {
+        "speaker": speaker,
+        "page": page,
+        "outlets": outlets,
+        "merges": merges.order_by("-pk")[:20],
+        "can_annotate": can_annotate(request.user),
+        "error": error,
+    }
+    return render(request, "articles/speaker_detail.html", context)
+
+
+@require_GET
+def speaker_suggestions(request: HttpRequest) -> HttpResponse:
+    """Known speakers whose name or alias holds what was typed, as <option>s for a field's datalist."""
+    typed = " ".join(request.GET.get("name", request.GET.get("other_name", "")).split())[:100]
+    speakers = Speaker.objects.none()
+    if len(typed) >= 2:
+        found = Q(name__icontains=typed) | Q(aliases__name__icontains=typed)
+        speakers = Speaker.objects.filter(found).distinct().order_by("name")[:SUGGESTIONS]
+    return render(request, "articles/speaker_options.html", {"speakers": speakers})
 
 
 @require_GET

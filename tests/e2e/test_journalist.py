@@ -99,3 +99,31 @@ def test_an_error_appears_at_the_form_with_the_focus_on_it(live_server, page: Pa
     shown = error.bounding_box()
     assert button and shown and abs(button["y"] - shown["y"]) < 200  # beside the action, not a page away
     screenshot("journalist-error-at-the-form")
+
+
+def test_known_speakers_are_offered_as_a_journalist_types(
+    live_server, page: Page, csp_violations, screenshot
+):
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=1)
+    make_statement_with_renderings(
+        speaker_name="Alan Turing", text="Machines can think, he wrote.", outlets=1
+    )
+    user = make_user("journalist", username="jdoe")
+    user.set_password("a-long-test-password")
+    user.save()
+    page.goto(f"{live_server.url}/accounts/login/?next=/statements/{statement.pk}/")
+    page.get_by_label("Username").fill("jdoe")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Log in").click()
+    rendering = page.locator(".rendering").first
+    rendering.get_by_text("Label or correct this rendering").click()
+    rendering.get_by_label("Speaker", exact=True).fill("Turi")
+    expect(rendering.locator("datalist option")).to_have_attribute("value", "Alan Turing")
+    rendering.get_by_label("Speaker", exact=True).fill("Alan Turing")
+    rendering.get_by_role("button", name="Change speaker").click()
+    expect(page.locator(".statement-head h1")).to_contain_text("Alan Turing")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/speakers/{Quote.objects.get(statement=statement).speaker_id}/")
+    expect(page.get_by_label("Merge another speaker into Alan Turing")).to_be_visible()
+    screenshot("journalist-speaker-page-390")
+    assert csp_violations == []

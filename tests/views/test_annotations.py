@@ -34,7 +34,7 @@ def write_requests(world):
         ),
         "confirm": (reverse("confirm_label", args=[quote.pk]), {}),
         "move": (reverse("move_quote", args=[quote.pk]), {"statement": ""}),
-        "speaker": (reverse("change_speaker", args=[quote.pk]), {"name": "Charles Babbage"}),
+        "speaker": (reverse("change_speaker", args=[quote.pk]), {"name": "Charles Babbage", "new": "on"}),
         "reject": (reverse("reject_quote", args=[quote.pk]), {}),
         "merge": (reverse("merge_statements", args=[a.pk]), {"other": b.pk}),
         "reference": (reverse("set_reference", args=[a.pk]), {"quote": quote.pk}),
@@ -175,7 +175,7 @@ def test_a_speaker_name_too_long_or_with_control_characters_is_refused_with_a_me
     client.force_login(make_user("journalist"))
     url, _ = write_requests(world)["speaker"]
     for name in ["N" * 301, "N" * 301, "Ada\x00 Lovelace"]:  # twice: the second time once hit a unique key
-        response = client.post(url, {"name": name}, headers={"HX-Request": "true"})
+        response = client.post(url, {"name": name, "new": "on"}, headers={"HX-Request": "true"})
         assert response.status_code == 200 and "speaker&#x27;s name" in response.content.decode()
     assert not Speaker.objects.filter(name__startswith="NNN").exists()
 
@@ -250,7 +250,9 @@ def test_an_in_place_correction_brings_the_statements_header_up_to_date(client, 
     header = moved.content.decode().split("</header>")[0]
     assert "Ada Lovelace" in header and "1 rendering ·" in header  # was 2
     renamed = client.post(
-        reverse("change_speaker", args=[b.renderings.get().pk]), {"name": "Charles Babbage"}, headers=htmx
+        reverse("change_speaker", args=[b.renderings.get().pk]),
+        {"name": "Charles Babbage", "new": "on"},
+        headers=htmx,
     )
     header = renamed.content.decode().split("</header>")[0]
     assert 'id="comparison"' in header and "Charles Babbage" in header and "Alan Turing" not in header
@@ -292,3 +294,45 @@ def test_proposed_labels_are_judged_against_the_stored_reference_whatever_is_vie
     assert offered[0] == offered[1] and "trimmed" in offered[0].lower()
     client.post(confirm)
     assert VariantLabel.objects.get(quote=partial).label in offered[1].lower()
+
+
+def test_a_typo_in_a_speakers_name_creates_no_speaker_a_new_one_is_an_explicit_choice(client, world):
+    client.force_login(make_user("journalist"))
+    quote, url = world["quote"], reverse("change_speaker", args=[world["quote"].pk])
+    html = client.post(url, {"name": "Alan Turnig"}, headers={"HX-Request": "true"}).content.decode()
+    assert (
+        "No known speaker “Alan Turnig”" in html and not Speaker.objects.filter(name="Alan Turnig").exists()
+    )
+    assert html.index(url) < html.index("No known speaker")  # at the speaker form
+    client.post(url, {"name": "alan  turing"})  # a known one, however typed
+    quote.refresh_from_db()
+    assert quote.speaker.name == "Alan Turing"
+    client.post(url, {"name": "Charles Babbage", "new": "on"})
+    quote.refresh_from_db()
+    assert quote.speaker.name == "Charles Babbage"
+
+
+def test_known_speakers_are_offered_as_one_types(client, world):
+    Speaker.objects.get(name="Ada Lovelace").aliases.create(name="Countess of Lovelace")
+    html = client.get(reverse("speaker_suggestions"), {"name": "countess"}).content.decode()
+    assert '<option value="Ada Lovelace">' in html and "Alan Turing" not in html
+    html = client.get(reverse("speaker_suggestions"), {"name": "tur"}).content.decode()
+    assert '<option value="Alan Turing">' in html
+    assert "option" not in client.get(reverse("speaker_suggestions"), {"name": "a"}).content.decode()
+
+
+def test_speakers_are_merged_on_the_speakers_page_and_the_merge_can_be_undone(client, world):
+    client.force_login(make_user("journalist", username="jdoe"))
+    ada, alan = Speaker.objects.get(name="Ada Lovelace"), Speaker.objects.get(name="Alan Turing")
+    url = reverse("speaker_detail", args=[ada.pk])
+    assert "Merge another speaker into Ada Lovelace" in client.get(url).content.decode()
+    merge = reverse("merge_speakers", args=[ada.pk])
+    html = client.post(merge, {"other_name": "Alan Turnig"}).content.decode()
+    assert "No known speaker “Alan Turnig” to merge." in html and Speaker.objects.filter(pk=alan.pk).exists()
+    assert client.post(merge, {"other_name": "alan turing"}).url == url
+    assert not Speaker.objects.filter(pk=alan.pk).exists()
+    html = client.get(url).content.decode()
+    assert "Alan Turing" in html and "merge speakers" in html  # written as, and the merge with its undo
+    event = AuditEvent.objects.get(action="merge speakers")
+    assert client.post(reverse("undo", args=[event.pk])).url == url
+    assert Speaker.objects.filter(pk=alan.pk).exists() and not ada.aliases.exists()

@@ -106,7 +106,7 @@ def test_the_speaker_page_lists_names_statements_and_outlets(client, django_asse
         make_statement_with_renderings(speaker_name="Ada Lovelace", text=f"{TEXT} {n}", outlets=2)
     speaker = Speaker.objects.get(name="Ada Lovelace")
     speaker.aliases.create(name="A. Lovelace", evidence="same role")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):  # speaker, aliases, statements (count, page), outlets, merges
         html = client.get(reverse("speaker_detail", args=[speaker.pk])).content.decode()
     assert "A. Lovelace" in html and html.count("/statements/") >= statements
 
