@@ -336,3 +336,12 @@ def test_speakers_are_merged_on_the_speakers_page_and_the_merge_can_be_undone(cl
     event = AuditEvent.objects.get(action="merge speakers")
     assert client.post(reverse("undo", args=[event.pk])).url == url
     assert Speaker.objects.filter(pk=alan.pk).exists() and not ada.aliases.exists()
+
+
+def test_renderings_are_named_by_outlet_and_date_never_by_file_name(client, world):
+    article = world["b"].renderings.get().article
+    article.outlet = None
+    article.save(update_fields=["outlet"])
+    html = client.get(reverse("statement_detail", args=[world["b"].pk])).content.decode()
+    assert article.source_name not in html and "outlet not stated" in html
+    assert f'title="{article.title}"' in html  # the headline on hover
