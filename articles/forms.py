@@ -22,8 +22,13 @@ def typed_id(value: str | None) -> int | None:
 def errors_text(form: forms.Form) -> str:
     """A form's errors as plain text for a message (the template escapes it once; Django's as_text() already
     has, which showed "&lt;script&gt;" to the user)."""
+
+    def named(field: str) -> str:  # the field as the page labels it, not its name in the code
+        found = form.fields.get(field)
+        return str(found.label) if found and found.label else field.replace("_", " ").capitalize()
+
     return "; ".join(
-        f"{field}: {error['message']}" if field != "__all__" else error["message"]
+        f"{named(field)}: {error['message']}" if field != "__all__" else error["message"]
         for field, errors in form.errors.get_json_data().items()
         for error in errors
     )
@@ -46,7 +51,17 @@ class StatementFilterForm(forms.Form):
         required=False,
     )
 
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error(
+                None, f"From ({start:%-d %b %Y}) is after To ({end:%-d %b %Y}): no date lies between them."
+            )
+        return data
+
     def filter(self, statements):
+        """The statements the valid filters select (an invalid one is left out of cleaned_data: ignored)."""
         data = self.cleaned_data
         statements = statements.search(data.get("q") or "")
         if data.get("speaker"):

@@ -37,6 +37,7 @@ from articles.nlp.vocabulary import (
     NAMING_WORDS,
     ORGANISATION_NOUNS,
     PERSON_NOUNS,
+    PRESS_AUDIENCE,
     RELATIVE_PRONOUNS,
     RELAY_LEMMAS,
     SHORT_QUOTE_WORDS,
@@ -477,7 +478,8 @@ class _Reader:
                 "reports", "via", "by",
             ):  # fmt: skip
                 phrase = _phrase(token)
-                if is_media(phrase):
+                audience = token.lower_ in PRESS_AUDIENCE and not any(t.pos_ == "PROPN" for t in phrase)
+                if is_media(phrase) and not audience:
                     return strip_det(phrase)
         return ""
 

@@ -104,6 +104,8 @@ MEDIA_NOUNS = {
     "tribune", "telegraph", "guardian", "reporter", "reporters", "journalists", "media", "paper",
     "podcast", "newswire", "wire", "program", "programme", "show", "interview", "broadcast", "tabloid",
 }  # fmt: skip
+# The press as an audience, no outlet: "she told reporters" names no relay.
+PRESS_AUDIENCE = {"reporters", "journalists", "media", "press", "newsmen", "correspondents"}
 # "the company said": a generic noun that stands for the organisation the article just named.
 ORGANISATION_NOUNS = {
     "company", "firm", "bank", "group", "club", "team", "carrier", "airline", "retailer", "automaker",

@@ -2,7 +2,6 @@
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from articles.forms import StatementFilterForm
@@ -70,7 +69,9 @@ def statement_list(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def statement_detail(request: HttpRequest, pk: int) -> JsonResponse:
-    statement = get_object_or_404(Statement.objects.select_related("speaker").defer("search_text"), pk=pk)
+    statement = Statement.objects.select_related("speaker").defer("search_text").filter(pk=pk).first()
+    if statement is None:
+        return JsonResponse({"error": f"no statement {pk}"}, status=404)
     data = statement_json(statement)
     data["renderings"] = [rendering_json(q) for q in renderings_of(statement)]
     return JsonResponse(data)

@@ -67,7 +67,8 @@ def wants_fragment(request: HttpRequest) -> bool:
 def statement_list(request: HttpRequest) -> HttpResponse:
     form = StatementFilterForm(request.GET)
     statements = Statement.objects.select_related("speaker", "reference").defer("search_text")
-    statements = form.filter(statements) if form.is_valid() else statements.none()
+    form.is_valid()  # the filters that are valid apply; the others are named in a message
+    statements = form.filter(statements)
     number = page_number(request.GET.get("page"))
     page = CappedPaginator(statements, PAGE_SIZE, number=number, step=COUNT_STEP).get_page(number)
     template = "articles/statement_list.html"
@@ -77,7 +78,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "form": form,
         "filter_errors": errors_text(form),
-        "speaker": form.cleaned_data.get("speaker") if form.is_valid() else None,
+        "speaker": form.cleaned_data.get("speaker"),
         "article_count": Article.objects.count(),
     }
     return render(request, template, context)
@@ -144,13 +145,25 @@ def statement_page(
         comparison = compare(
             reference=reference, wordings=wordings, wordings_total=total, quotes=quotes, stored=stored
         )
-    history = statement.audit_events.select_related("actor").order_by("-at")[:50]
+    history = list(statement.audit_events.select_related("actor").order_by("-at")[:50])
+    undo_of = [f"event {event.pk}" for event in history if event.undoable]
+    undone = (
+        {  # corrections already undone keep their place in the history, without an Undo button
+            int(object_id.removeprefix("event "))
+            for object_id in AuditEvent.objects.filter(
+                action__startswith="undo", object_id__in=undo_of
+            ).values_list("object_id", flat=True)
+        }
+        if undo_of
+        else set()
+    )
     template = "articles/statement_detail.html" + ("#comparison" if fragment else "")
     context = {
         "statement": statement,
         "comparison": comparison,
         "page": page,
         "history": history,
+        "undone": undone,
         "can_annotate": can_annotate(request.user),
         "labels": Label.choices,
         "error": error,

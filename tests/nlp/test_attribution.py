@@ -777,3 +777,14 @@ def test_a_title_case_heading_inside_the_body_never_extends_a_name(nlp):
         "“The walls will pay for themselves,” Mercer said.",
     )
     assert by_text(quotes, "The walls will").speaker == "Daniel Mercer"
+
+
+def test_reporters_are_an_audience_not_a_relay(nlp):
+    quotes = article(
+        nlp,
+        "Harbour levy",
+        "“The walls will pay for themselves,” Mayor Daniel Mercer told reporters on Monday.",
+        "“The levy stays,” Mercer told the Coastal Gazette.",
+    )
+    assert by_text(quotes, "The walls").relay == ""
+    assert by_text(quotes, "The levy").relay == "Coastal Gazette"

@@ -345,3 +345,31 @@ def test_renderings_are_named_by_outlet_and_date_never_by_file_name(client, worl
     html = client.get(reverse("statement_detail", args=[world["b"].pk])).content.decode()
     assert article.source_name not in html and "outlet not stated" in html
     assert f'title="{article.title}"' in html  # the headline on hover
+
+
+def test_the_statement_page_explains_itself_and_offers_a_way_back(client, world):
+    client.force_login(make_user("journalist"))
+    a, quote = world["a"], world["quote"]
+    url = reverse("statement_detail", args=[a.pk])
+    html = client.get(url).content.decode()
+    assert "3 · severe" in html and "0 word for word, 1 nothing in common" in html  # severity, divergence
+    assert '<option value="verbatim" selected>' in html  # the label menu starts at the proposal
+    assert "Back to the statement's reference" not in html
+    viewed = client.get(url, {"ref": quote.pk}).content.decode()
+    assert "Back to the statement's reference" in viewed
+    client.post(reverse("change_speaker", args=[quote.pk]), {"name": "Alan Turing"})
+    event = AuditEvent.objects.get()
+    client.post(reverse("undo", args=[event.pk]))
+    html = client.get(url).content.decode()
+    assert html.count(reverse("undo", args=[event.pk])) == 0  # undone: its Undo button is gone
+
+
+def test_words_without_quotation_marks_are_not_shown_inside_them(client, world):
+    article = world["a"].renderings.first().article
+    article.body += " She said the engine weaves patterns."
+    article.save(update_fields=["body"])
+    make_quote(article=article, text="the engine weaves patterns", statement=world["a"], kind="indirect")
+    html = client.get(reverse("article_detail", args=[article.pk])).content.decode()
+    assert "the engine weaves patterns" in html and "“the engine weaves patterns" not in html
+    html = client.get(reverse("statement_detail", args=[world["a"].pk])).content.decode()
+    assert '<blockquote class="quote diff">the engine weaves' in html

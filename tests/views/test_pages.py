@@ -256,3 +256,23 @@ def test_a_label_given_on_the_second_page_of_articles_answers_with_that_page(cli
     fragment = response.content.decode()
     assert response.status_code == 200 and "Articles 21–25 of 25" in fragment
     assert "✓ verbatim" in fragment
+
+
+def test_error_pages_are_in_the_products_look_with_a_way_back(client):
+    from django.template.loader import render_to_string
+
+    from tests.factories import make_user
+
+    missing = client.get(reverse("statement_detail", args=[999999]))
+    assert missing.status_code == 404
+    client.force_login(make_user(None, "plain"))
+    refused = client.get(reverse("upload"))
+    assert refused.status_code == 403
+    failed = render_to_string("500.html")  # Django renders it without a request
+    for html in (missing.content.decode(), refused.content.decode(), failed):
+        assert "verbatim.css" in html and 'href="/"' in html and "All statements" in html
+
+
+def test_the_api_answers_a_missing_statement_in_json(client):
+    response = client.get(reverse("api_statement_detail", args=[999999]))
+    assert response.status_code == 404 and response.json() == {"error": "no statement 999999"}

@@ -152,3 +152,13 @@ def test_a_page_and_its_htmx_fragment_tell_caches_they_differ(client):
     assert "<html" in page.content.decode() and "<html" not in fragment.content.decode()
     for response in (page, fragment):
         assert "HX-Request" in response["Vary"]
+
+
+def test_filters_not_understood_are_named_as_the_page_labels_them_and_the_others_still_apply(client):
+    make_statement_with_renderings(speaker_name="Ada Lovelace", text="The engine weaves patterns.", outlets=1)
+    make_statement_with_renderings(speaker_name="Alan Turing", text="Machines can think.", outlets=1)
+    html = client.get(URL, {"q": "machines", "date_from": "yesterday", "sort": "loudest"}).content.decode()
+    assert "From: Enter a valid date." in html and "date_from" not in html.split("ignored:")[1][:200]
+    assert "Alan Turing" in html and "Ada Lovelace" not in html  # the search still applies
+    html = client.get(URL, {"date_from": "2024-05-02", "date_to": "2024-05-01"}).content.decode()
+    assert "From (2 May 2024) is after To (1 May 2024)" in html
