@@ -76,8 +76,9 @@ class _Record:
 
 def _audit(
     *, actor: AbstractBaseUser, action: str, target: models.Model, record: _Record, statement: Statement | None,
-    summary: dict,
+    summary: dict, refers_to: int | None = None,
 ) -> AuditEvent:  # fmt: skip
+    """`refers_to`: the other statement the correction touched (merged in, moved to), linked from the history."""
     event = AuditEvent.objects.create(
         actor=actor,
         action=action,
@@ -90,6 +91,7 @@ def _audit(
             "summary": summary.get("before"),
             "statement": statement.pk if statement else None,
             "history": record.history,
+            "refers_to": refers_to,
         },
         after={"created": record.created, "summary": summary.get("after")},
     )
@@ -157,6 +159,7 @@ def move_quote(*, actor: AbstractBaseUser, quote: Quote, to: Statement | None) -
         _audit(
             actor=actor, action="move rendering", target=quote, record=record, statement=old,
             summary={"before": f"statement {old.pk if old else None}", "after": f"statement {to.pk}"},
+            refers_to=to.pk,
         )  # fmt: skip
         _audit_mirror(actor=actor, action="move rendering", target=quote, statement=to)
     return to
@@ -174,11 +177,13 @@ def merge_statements(*, actor: AbstractBaseUser, into: Statement, other: Stateme
             quote.statement, quote.statement_decided_by = into, Decision.MANUAL
         Quote.objects.bulk_update(quotes, ["statement", "statement_decided_by"])
         AuditEvent.objects.filter(statement=other).update(statement=into)
-        other.delete()
+        other_pk = other.pk
+        merged = f"statement {other_pk} (“{other.label}”{', ' + other.speaker.name if other.speaker else ''})"
+        other.delete()  # (its pk is None from here)
         _refresh(record, [into.pk])
         _audit(
             actor=actor, action="merge statements", target=into, record=record, statement=into,
-            summary={"before": f"statements {into.pk} and {other.pk}", "after": f"statement {into.pk}"},
+            summary={"before": merged, "after": f"merged into statement {into.pk}"}, refers_to=other_pk,
         )  # fmt: skip
     return into
 

@@ -64,6 +64,8 @@ MATRIX = [
     Row("change_speaker", "post", JOURNALISTS_WRITE, ("quote",), {"name": "Charles Babbage", "new": "on"}),
     Row("reject_quote", "post", JOURNALISTS_WRITE, ("quote",)),
     Row("merge_statements", "post", JOURNALISTS_WRITE, ("statement",), {"other": "@other_statement"}),
+    Row("merge_candidates", "get", JOURNALISTS_READ, ("statement",), {"find": "machines"}),
+    Row("merge_preview", "get", JOURNALISTS_READ, ("statement",), {"other": "@other_statement"}),
     Row("set_reference", "post", JOURNALISTS_WRITE, ("statement",), {"quote": "@quote"}),
     Row("merge_speakers", "post", JOURNALISTS_WRITE, ("speaker",), {"other": "@other_speaker"}),
     Row("undo", "post", JOURNALISTS_WRITE, ("event",)),

@@ -5,15 +5,17 @@ An htmx request gets the statement's comparison re-rendered in place; a plain fo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from articles import corrections
 from articles.forms import errors_text, typed_id
 from articles.models import AuditEvent, Label, Quote, Speaker, Statement
+from articles.nlp.matching import SAME_OCCASION_DAYS
 from articles.roles import can_annotate, require
 from articles.views.pages import speaker_page
 from articles.views.statements import FormAt, statement_page
@@ -191,3 +193,53 @@ def undo(request: HttpRequest, pk: int) -> HttpResponse:
         return back_to_statement(request, event.statement_id, error=" ".join(error.messages))
     event.refresh_from_db()  # undoing a removal links the correction to its statement again
     return back_to_statement(request, event.statement_id)
+
+
+# --- choosing a statement to merge ------------------------------------------------------------------------
+
+MERGE_CANDIDATES = 10  # statements offered for a search
+
+
+@require_GET
+@require(can_annotate)
+def merge_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Statements to merge into this one, found by words, speaker or outlet."""
+    into = get_object_or_404(Statement, pk=pk)
+    typed = " ".join(request.GET.get("find", "").split())[:200]
+    found = Statement.objects.none()
+    if len(typed) >= 2:
+        by_outlet = Statement.objects.filter(renderings__article__outlet__name__icontains=typed).values("pk")
+        found = (
+            Statement.objects.filter(
+                Q(pk__in=Statement.objects.search(typed).values("pk")) | Q(pk__in=by_outlet)
+            )
+            .exclude(pk=into.pk)
+            .select_related("speaker")
+            .order_by("-outlet_count", "-pk")[:MERGE_CANDIDATES]
+        )
+    context = {"statement": into, "candidates": found, "typed": typed}
+    return render(request, "articles/merge_candidates.html", context)
+
+
+@require_GET
+@require(can_annotate)
+def merge_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """What merging would join, with a warning where the two disagree, and the button that does it."""
+    into = get_object_or_404(Statement.objects.select_related("speaker", "reference"), pk=pk)
+    other = posted_get(Statement.objects.select_related("speaker", "reference"), request, "other")
+    if other is None or other.pk == into.pk:
+        return HttpResponse('<p class="error" role="alert">Choose another statement.</p>')
+    warnings = []
+    if into.speaker_id and other.speaker_id and into.speaker_id != other.speaker_id:
+        warnings.append(f"The speakers differ: {into.speaker.name} here, {other.speaker.name} there.")
+    if into.occasion_date and other.occasion_date:
+        days = abs((into.occasion_date - other.occasion_date).days)
+        if days > SAME_OCCASION_DAYS:
+            warnings.append(f"The dates are {days} days apart: perhaps two occasions.")
+    context = {"statement": into, "other": other, "warnings": warnings}
+    return render(request, "articles/merge_preview.html", context)
+
+
+def posted_get(rows, request: HttpRequest, field: str):
+    pk = typed_id(request.GET.get(field))
+    return None if pk is None else rows.filter(pk=pk).first()

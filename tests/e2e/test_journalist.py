@@ -127,3 +127,27 @@ def test_known_speakers_are_offered_as_a_journalist_types(
     expect(page.get_by_label("Merge another speaker into Alan Turing")).to_be_visible()
     screenshot("journalist-speaker-page-390")
     assert csp_violations == []
+
+
+def test_a_journalist_finds_previews_and_merges_a_statement(
+    live_server, page: Page, csp_violations, screenshot
+):
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=1)
+    other = make_statement_with_renderings(
+        speaker_name="Alan Turing", text="Machines can think, he wrote.", outlets=1
+    )
+    user = make_user("journalist", username="jdoe")
+    user.set_password("a-long-test-password")
+    user.save()
+    page.goto(f"{live_server.url}/accounts/login/?next=/statements/{statement.pk}/")
+    page.get_by_label("Username").fill("jdoe")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Find a statement to merge into this one").fill("machines")
+    page.get_by_role("button", name="Preview the merge").click()
+    expect(page.locator("#merge-preview")).to_contain_text("The speakers differ")
+    screenshot("journalist-merge-preview")
+    page.get_by_role("button", name="Merge anyway").click()
+    expect(page.locator(".card")).to_have_count(2)
+    expect(page.locator(".history")).to_contain_text(f"see statement {other.pk}")
+    assert csp_violations == []

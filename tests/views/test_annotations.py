@@ -373,3 +373,25 @@ def test_words_without_quotation_marks_are_not_shown_inside_them(client, world):
     assert "the engine weaves patterns" in html and "“the engine weaves patterns" not in html
     html = client.get(reverse("statement_detail", args=[world["a"].pk])).content.decode()
     assert '<blockquote class="quote diff">the engine weaves' in html
+
+
+def test_a_statement_to_merge_is_found_by_words_speaker_or_outlet_and_previewed_with_warnings(client, world):
+    client.force_login(make_user("journalist"))
+    a, b = world["a"], world["b"]
+    find = reverse("merge_candidates", args=[a.pk])
+    for typed in ("machines can", "turing", b.renderings.get().article.outlet.name):
+        html = client.get(find, {"find": typed}).content.decode()
+        assert f"Statement {b.pk}" in html and f"Statement {a.pk}<" not in html, typed
+    assert "No other statement" in client.get(find, {"find": "zebra"}).content.decode()
+    html = client.get(reverse("merge_preview", args=[a.pk]), {"other": b.pk}).content.decode()
+    assert "The speakers differ: Ada Lovelace here, Alan Turing there." in html and "Merge anyway" in html
+    client.post(reverse("merge_statements", args=[a.pk]), {"other": b.pk})
+    history = client.get(reverse("statement_detail", args=[a.pk])).content.decode()
+    assert f"statement {b.pk} (“Machines can think" in history and "None" not in history.split("History")[1]
+    assert f'href="{reverse("statement_detail", args=[b.pk])}">see statement {b.pk}' in history
+    # and the merged statement's own address says where it went
+    gone = client.get(reverse("statement_detail", args=[b.pk])).content.decode()
+    assert (
+        "merge statements" in gone
+        and f'merged into\n  <a href="{reverse("statement_detail", args=[a.pk])}">' in gone
+    )
