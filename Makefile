@@ -27,8 +27,8 @@ demo: $(STAMP) var/secret_key
 	$(DEMO_ENV) $(PY) manage.py migrate --no-input
 	$(DEMO_ENV) $(PY) manage.py collectstatic --no-input --verbosity 0
 	$(DEMO_ENV) $(PY) manage.py ingest demo/articles
-	$(DEMO_ENV) $(PY) manage.py demo_users
 	@echo "Verbatim at http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
+	@$(DEMO_ENV) $(PY) manage.py demo_users
 	@trap 'kill 0' INT TERM EXIT; \
 	$(DEMO_ENV) $(PY) manage.py db_worker & \
 	$(DEMO_ENV) $(PY) manage.py runserver --noreload $(HOST):$(PORT)
