@@ -346,7 +346,13 @@ def _speaker(*, name: str, description: str, kind: str | None) -> tuple[Speaker 
         speaker = next(s for s in candidates if s.pk == match.id)
         changed = match.is_alias and not SpeakerAlias.objects.filter(name__iexact=name).exists()
         if changed:
-            SpeakerAlias.objects.create(speaker=speaker, name=name[:300], evidence=match.evidence[:500])
+            try:
+                with transaction.atomic():  # a savepoint: the article's own transaction goes on either way
+                    SpeakerAlias.objects.create(
+                        speaker=speaker, name=name[:300], evidence=match.evidence[:500]
+                    )
+            except IntegrityError:  # another ingest run recorded the same name meanwhile (unique, any case)
+                changed = False
         if description and not speaker.description:
             speaker.description = description[:500]
             speaker.save(update_fields=["description"])

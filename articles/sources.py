@@ -4,13 +4,14 @@ Every input yields either a Source (text and whatever metadata the file states) 
 the input and says in one sentence what is wrong with it, so one bad file never stops the others.
 """
 
+import csv
 import datetime
 import io
 import json
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
@@ -49,6 +50,11 @@ class Limits:
     max_archive_depth: int = 2  # a zip inside a zip is read; deeper is refused
 
 
+# Beside a folder's articles, what an admin knows of each: file,outlet,published,url (a header row, then one
+# row a file; empty cells are unknown). It names the outlet a text does not state.
+METADATA_FILE = "metadata.csv"
+
+
 def read_paths(paths: Iterable[Path], *, limits: Limits = Limits()) -> Iterator[Source | SourceError]:
     for path in paths:
         path = Path(path)
@@ -58,8 +64,17 @@ def read_paths(paths: Iterable[Path], *, limits: Limits = Limits()) -> Iterator[
                 for p in path.rglob("*")
                 if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
+            metadata, problems = _metadata(
+                path / METADATA_FILE, files={f.relative_to(path).as_posix() for f in files}
+            )
+            yield from problems
             for file in files:
-                yield from _read_file(file.relative_to(path).as_posix(), file, limits)
+                name = file.relative_to(path).as_posix()
+                if name == METADATA_FILE:
+                    continue
+                for item in _read_file(name, file, limits):
+                    known = metadata.get(name)
+                    yield replace(item, **known) if known and isinstance(item, Source) else item
         elif path.exists():
             yield from _read_file(path.name, path, limits)
         else:
@@ -110,6 +125,46 @@ def _read_file(name: str, path: Path, limits: Limits) -> Iterator[Source | Sourc
         yield SourceError(name, f"cannot read file: {error.strerror or error}")
         return
     yield from read_bytes(name, data, limits=limits)
+
+
+def _metadata(path: Path, *, files: set[str]) -> tuple[dict[str, dict], list[SourceError]]:
+    """The metadata file's rows by file name, and a clear error for each row that cannot be used."""
+    if not path.is_file():
+        return {}, []
+    found: dict[str, dict] = {}
+    problems = []
+    try:
+        rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        return {}, [SourceError(METADATA_FILE, f"cannot read the metadata file: {error}")]
+    for line, row in enumerate(rows, start=2):
+        name = (row.get("file") or "").strip()
+        where = f"{METADATA_FILE} line {line}"
+        if name not in files:
+            problems.append(SourceError(METADATA_FILE, f"{where}: no file {name!r} in the folder", line=line))
+            continue
+        known: dict = {}
+        if outlet := (row.get("outlet") or "").strip():
+            known["outlet"] = outlet[:200]
+        if published := (row.get("published") or "").strip():
+            try:
+                known["published"] = datetime.date.fromisoformat(published)
+            except ValueError:
+                problems.append(
+                    SourceError(
+                        METADATA_FILE, f"{where}: {published!r} is not a date in YYYY-MM-DD form", line=line
+                    )
+                )
+                continue
+        if url := (row.get("url") or "").strip():
+            if not web_address(url):
+                problems.append(
+                    SourceError(METADATA_FILE, f"{where}: {url!r} is not an http(s) address", line=line)
+                )
+                continue
+            known["url"] = url
+        found[name] = known
+    return found, problems
 
 
 def _extension(name: str) -> str:

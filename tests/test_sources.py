@@ -375,3 +375,29 @@ def test_pasted_html_is_read_as_a_page():
 
 def test_empty_pasted_text_is_an_error():
     assert only(read_pasted("  \n ")) == SourceError("pasted text", "empty text")
+
+
+def test_a_metadata_file_beside_the_articles_gives_each_its_outlet_date_and_address(tmp_path):
+    (tmp_path / "a.txt").write_text("Harbour levy\n\nThe mayor said “the walls will pay for themselves”.\n")
+    (tmp_path / "b.txt").write_text("Harbour vote\n\nThe council said “the vote is on Monday”.\n")
+    (tmp_path / "metadata.csv").write_text(
+        "file,outlet,published,url\n"
+        "a.txt,Coastal Gazette,2024-05-02,https://gazette.example/levy\n"
+        "b.txt,,last week,\n"
+        "c.txt,Nobody,,\n"
+    )
+    items = list(read_paths([tmp_path]))
+    sources = {i.source_name: i for i in items if isinstance(i, Source)}
+    errors = [i.reason for i in items if isinstance(i, SourceError)]
+    assert sorted(sources) == ["a.txt", "b.txt"]  # the metadata file is no article
+    a = sources["a.txt"]
+    assert (a.outlet, a.published, a.url) == (
+        "Coastal Gazette",
+        datetime.date(2024, 5, 2),
+        "https://gazette.example/levy",
+    )
+    assert sources["b.txt"].published is None  # its row is refused, the article still read
+    assert errors == [
+        "metadata.csv line 3: 'last week' is not a date in YYYY-MM-DD form",
+        "metadata.csv line 4: no file 'c.txt' in the folder",
+    ]
