@@ -55,8 +55,8 @@ def test_the_solid_as_rock_statement_shows_both_articles_side_by_side(
     page.goto(f"{live_server.url}/statements/{quote.statement_id}/")
     cards = page.locator(".card")
     expect(cards).to_have_count(2)
-    expect(cards.nth(0)).to_contain_text("solid as")
-    expect(cards.nth(1)).to_contain_text("solid as a rock")
+    expect(cards.nth(0)).to_contain_text("solid as a rock")  # earliest first: 002 is dated 22 Feb, 001 23 Feb
+    expect(cards.nth(1)).to_contain_text("solid as")
     expect(page.locator(".card ins").first).to_be_visible()  # differences marked
     expect(page.locator(".card del").first).to_be_visible()
     screenshot("statement-solid-as-rock")
