@@ -106,6 +106,9 @@ class SpeakerAlias(models.Model):
         return f"{self.name} → {self.speaker}"
 
 
+OUTLETS_SEARCHED = 20  # outlets whose name holds a search's words: "news" alone names hundreds
+
+
 class StatementQuerySet(models.QuerySet):
     def search(self, text: str) -> "StatementQuerySet":
         """Statements whose renderings or speaker's names contain the text (case-insensitive).
@@ -121,7 +124,15 @@ class StatementQuerySet(models.QuerySet):
         by_name = Speaker.objects.filter(name__icontains=text).order_by().values("pk")
         by_alias = SpeakerAlias.objects.filter(name__icontains=text).order_by().values("speaker_id")
         in_renderings = Q(search_text__contains=text.casefold())
-        return self.filter(in_renderings | SpeakerAmong(by_name) | SpeakerAmong(by_alias))
+        found = in_renderings | SpeakerAmong(by_name) | SpeakerAmong(by_alias)
+        # Outlets by name: the small outlet table first, the renderings' index only when one matches.
+        outlets = list(
+            Outlet.objects.filter(name__icontains=text).values_list("pk", flat=True)[:OUTLETS_SEARCHED]
+        )
+        if outlets:
+            quoted_by = Quote.objects.filter(article__outlet__in=outlets, statement__isnull=False)
+            found |= Q(pk__in=quoted_by.values("statement_id"))
+        return self.filter(found)
 
     def recompute(self) -> None:
         """Recompute these statements from their renderings (articles.statements.recompute)."""

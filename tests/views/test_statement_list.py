@@ -162,3 +162,15 @@ def test_filters_not_understood_are_named_as_the_page_labels_them_and_the_others
     assert "Alan Turing" in html and "Ada Lovelace" not in html  # the search still applies
     html = client.get(URL, {"date_from": "2024-05-02", "date_to": "2024-05-01"}).content.decode()
     assert "From (2 May 2024) is after To (1 May 2024)" in html
+
+
+def test_search_finds_the_statements_an_outlet_quoted(client):
+    from articles.models import Outlet
+
+    ada = make_statement_with_renderings(
+        speaker_name="Ada Lovelace", text="The engine weaves patterns.", outlets=1
+    )
+    make_statement_with_renderings(speaker_name="Alan Turing", text="Machines can think.", outlets=1)
+    Outlet.objects.filter(articles__quotes__statement=ada).update(name="Coastal Gazette")
+    html = client.get(URL, {"q": "gazette"}).content.decode()
+    assert "Ada Lovelace" in html and "Alan Turing" not in html
