@@ -5,7 +5,6 @@ An htmx request gets the statement's comparison re-rendered in place; a plain fo
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -44,10 +43,12 @@ def back_to_statement(
     return redirect("statement_detail", statement_id)
 
 
-def posted(model, request: HttpRequest, field: str, **within):
-    """The row a form names by id (typed by a person: anything else than a known id gives None)."""
-    pk = typed_id(request.POST.get(field))
-    return None if pk is None else model.objects.filter(pk=pk, **within).first()
+def posted(rows, request: HttpRequest, field: str, *, source=None, **within):
+    """The row (of a model or queryset) a form names by id, from the POST unless `source` says otherwise
+    (typed by a person: anything else than a known id gives None)."""
+    pk = typed_id((request.POST if source is None else source).get(field))
+    rows = rows.objects.all() if isinstance(rows, type) else rows
+    return None if pk is None else rows.filter(pk=pk, **within).first()
 
 
 def quote_for_update(pk: int) -> Quote:
@@ -208,11 +209,8 @@ def merge_candidates(request: HttpRequest, pk: int) -> HttpResponse:
     typed = " ".join(request.GET.get("find", "").split())[:200]
     found = Statement.objects.none()
     if len(typed) >= 2:
-        by_outlet = Statement.objects.filter(renderings__article__outlet__name__icontains=typed).values("pk")
         found = (
-            Statement.objects.filter(
-                Q(pk__in=Statement.objects.search(typed).values("pk")) | Q(pk__in=by_outlet)
-            )
+            Statement.objects.search(typed)  # words, speakers and outlets
             .exclude(pk=into.pk)
             .select_related("speaker")
             .order_by("-outlet_count", "-pk")[:MERGE_CANDIDATES]
@@ -226,7 +224,9 @@ def merge_candidates(request: HttpRequest, pk: int) -> HttpResponse:
 def merge_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """What merging would join, with a warning where the two disagree, and the button that does it."""
     into = get_object_or_404(Statement.objects.select_related("speaker", "reference"), pk=pk)
-    other = posted_get(Statement.objects.select_related("speaker", "reference"), request, "other")
+    other = posted(
+        Statement.objects.select_related("speaker", "reference"), request, "other", source=request.GET
+    )
     if other is None or other.pk == into.pk:
         return HttpResponse('<p class="error" role="alert">Choose another statement.</p>')
     warnings = []
@@ -238,8 +238,3 @@ def merge_preview(request: HttpRequest, pk: int) -> HttpResponse:
             warnings.append(f"The dates are {days} days apart: perhaps two occasions.")
     context = {"statement": into, "other": other, "warnings": warnings}
     return render(request, "articles/merge_preview.html", context)
-
-
-def posted_get(rows, request: HttpRequest, field: str):
-    pk = typed_id(request.GET.get(field))
-    return None if pk is None else rows.filter(pk=pk).first()
