@@ -10,6 +10,18 @@ pytestmark = pytest.mark.django_db(transaction=True)
 TEXT = "The engine weaves algebraic patterns just as the loom weaves flowers and leaves."
 
 
+def log_in_as_journalist(live_server, page: Page, *, then: str):
+    """A journalist "jdoe" logs in through the login page and lands on `then`."""
+    user = make_user("journalist", username="jdoe")
+    user.set_password("a-long-test-password")
+    user.save()
+    page.goto(f"{live_server.url}/accounts/login/?next={then}")
+    page.get_by_label("Username").fill("jdoe")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Log in").click()
+    return user
+
+
 def test_a_journalist_confirms_a_label_and_moves_a_rendering(
     live_server, page: Page, csp_violations, screenshot
 ):
@@ -18,14 +30,7 @@ def test_a_journalist_confirms_a_label_and_moves_a_rendering(
         article=make_article(body="Other\n\nShe wrote that “the loom weaves flowers” in a letter."),
         text="the loom weaves flowers", statement=statement, kind="partial",
     )  # fmt: skip
-    user = make_user("journalist", username="jdoe")
-    user.set_password("a-long-test-password")
-    user.save()
-
-    page.goto(f"{live_server.url}/accounts/login/?next=/statements/{statement.pk}/")
-    page.get_by_label("Username").fill("jdoe")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
+    user = log_in_as_journalist(live_server, page, then=f"/statements/{statement.pk}/")
     expect(page.locator(".card")).to_have_count(3)
 
     first = page.locator(".rendering").first
@@ -50,13 +55,7 @@ def test_removing_a_statements_only_rendering_asks_then_can_be_undone(
     live_server, page: Page, csp_violations, screenshot
 ):
     statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=1)
-    user = make_user("journalist", username="jdoe")
-    user.set_password("a-long-test-password")
-    user.save()
-    page.goto(f"{live_server.url}/accounts/login/?next=/statements/{statement.pk}/")
-    page.get_by_label("Username").fill("jdoe")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
+    log_in_as_journalist(live_server, page, then=f"/statements/{statement.pk}/")
     asked: list[str] = []
 
     def answer(dialog):
@@ -80,14 +79,8 @@ def test_removing_a_statements_only_rendering_asks_then_can_be_undone(
 
 def test_an_error_appears_at_the_form_with_the_focus_on_it(live_server, page: Page, screenshot):
     statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=3)
-    user = make_user("journalist", username="jdoe")
-    user.set_password("a-long-test-password")
-    user.save()
     page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/?next=/statements/{statement.pk}/")
-    page.get_by_label("Username").fill("jdoe")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
+    log_in_as_journalist(live_server, page, then=f"/statements/{statement.pk}/")
     rendering = page.locator(".rendering").last
     rendering.get_by_text("Label or correct this rendering").click()
     rendering.get_by_label("Move to statement number").fill("99999")
@@ -108,13 +101,7 @@ def test_known_speakers_are_offered_as_a_journalist_types(
     make_statement_with_renderings(
         speaker_name="Alan Turing", text="Machines can think, he wrote.", outlets=1
     )
-    user = make_user("journalist", username="jdoe")
-    user.set_password("a-long-test-password")
-    user.save()
-    page.goto(f"{live_server.url}/accounts/login/?next=/statements/{statement.pk}/")
-    page.get_by_label("Username").fill("jdoe")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
+    log_in_as_journalist(live_server, page, then=f"/statements/{statement.pk}/")
     rendering = page.locator(".rendering").first
     rendering.get_by_text("Label or correct this rendering").click()
     rendering.get_by_label("Speaker", exact=True).fill("Turi")
@@ -136,13 +123,7 @@ def test_a_journalist_finds_previews_and_merges_a_statement(
     other = make_statement_with_renderings(
         speaker_name="Alan Turing", text="Machines can think, he wrote.", outlets=1
     )
-    user = make_user("journalist", username="jdoe")
-    user.set_password("a-long-test-password")
-    user.save()
-    page.goto(f"{live_server.url}/accounts/login/?next=/statements/{statement.pk}/")
-    page.get_by_label("Username").fill("jdoe")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Log in").click()
+    log_in_as_journalist(live_server, page, then=f"/statements/{statement.pk}/")
     page.get_by_label("Find a statement to merge into this one").fill("machines")
     page.get_by_role("button", name="Preview the merge").click()
     expect(page.locator("#merge-preview")).to_contain_text("The speakers differ")
