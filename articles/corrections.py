@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import Q
 
 from articles.models import (
+    UNDO,
     AuditEvent,
     AuditRow,
     Decision,
@@ -288,11 +289,11 @@ def undo(*, actor: AbstractBaseUser, event: AuditEvent) -> AuditEvent:
 
     Checked and restored in one transaction, the event locked (on PostgreSQL) so that two journalists undoing
     it at once cannot both succeed."""
-    if event.action.startswith("undo"):
+    if event.action.startswith(UNDO):
         raise ValidationError("an undo cannot itself be undone; make the correction again")
     with transaction.atomic():
         event = AuditEvent.objects.select_for_update().get(pk=event.pk)
-        if AuditEvent.objects.filter(action=f"undo {event.action}", object_id=f"event {event.pk}").exists():
+        if event.undone:
             raise ValidationError("this correction was already undone")
         if _changed_later(event):
             raise ValidationError("a later correction changed the same rows: undo that one first")
@@ -324,9 +325,9 @@ def undo(*, actor: AbstractBaseUser, event: AuditEvent) -> AuditEvent:
             event.save(update_fields=["statement"])
         return AuditEvent.objects.create(
             actor=actor,
-            action=f"undo {event.action}",
+            action=f"{UNDO} {event.action}",
             object_type="auditevent",
-            object_id=f"event {event.pk}",
+            object_id=AuditEvent.undo_object_id(event.pk),
             statement=event.statement
             if event.statement and Statement.objects.filter(pk=event.statement_id).exists()
             else None,
@@ -346,7 +347,7 @@ def _changed_later(event: AuditEvent) -> bool:
     for name, pks in mine.items():
         same_rows |= Q(model=name, object_id__in=pks)
     later = AuditRow.objects.filter(same_rows, event__pk__gt=event.pk)
-    return later.exclude(event__action__startswith="undo").exists()
+    return later.exclude(event__action__startswith=UNDO).exists()
 
 
 def _refresh(record: _Record, statement_ids: Iterable[int | None]) -> None:

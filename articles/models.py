@@ -5,6 +5,8 @@ Automatic decisions (speaker, statement) record how they were made so that a per
 the machine's and survives a re-ingest.
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -305,6 +307,23 @@ class VariantLabel(models.Model):
         return f"{self.get_label_display()} ({self.severity})"
 
 
+UNDO = "undo"  # an undo event's action: "undo change speaker", its object "event 12"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def corrections(self) -> "AuditEventQuerySet":
+        """Events that changed something (not the undo events that reverted them)."""
+        return self.exclude(action__startswith=UNDO)
+
+    def undone_among(self, events: Iterable["AuditEvent"]) -> set[int]:
+        """Which of `events` an undo event has reverted (one query)."""
+        undo_of = [AuditEvent.undo_object_id(event.pk) for event in events]
+        if not undo_of:
+            return set()
+        done = self.filter(action__startswith=UNDO, object_id__in=undo_of).values_list("object_id", flat=True)
+        return {int(object_id.removeprefix("event ")) for object_id in done}
+
+
 class AuditEvent(models.Model):
     """One label or correction: who did what to which object, with the state before and after."""
 
@@ -334,10 +353,20 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.action} {self.object_type} {self.object_id}"
 
+    objects = AuditEventQuerySet.as_manager()
+
     @property
     def undoable(self) -> bool:
         """Corrections and labels record what they changed; undo events and arrival notes do not."""
         return bool(self.before.get("rows") or self.after.get("created"))
+
+    @staticmethod
+    def undo_object_id(event_id: int) -> str:
+        return f"event {event_id}"
+
+    @property
+    def undone(self) -> bool:
+        return bool(AuditEvent.objects.undone_among([self]))
 
 
 class AuditRow(models.Model):

@@ -74,11 +74,19 @@ def human_size(size: int) -> str:
     return f"{size / 1024:.3g} KB"
 
 
-def problems(*, files: Sequence[UploadedFile], text: str, limits: UploadLimits | None = None) -> list[str]:
+def problems(
+    *,
+    files: Sequence[UploadedFile],
+    text: str,
+    limits: UploadLimits | None = None,
+    refused: Sequence[str | None] | None = None,
+) -> list[str]:
     """What stops the whole upload, one sentence each: nothing to store, too many files, too much in all, or
     every file refused (each named). Empty when it may be stored; files refused on their own are left out of
-    the job by `create_upload` and named on its page."""
+    the job by `create_upload` and named on its page. `refused`: each file's `file_problem`, when known."""
     limits = limits or LIMITS
+    if refused is None:
+        refused = [file_problem(file, limits) for file in files]
     found = []
     if not files and not text.strip():
         found.append("Choose at least one file or paste an article.")
@@ -94,9 +102,8 @@ def problems(*, files: Sequence[UploadedFile], text: str, limits: UploadLimits |
         found.append(
             f"The upload is {human_size(total)} in all, over the limit of {human_size(limits.max_batch_bytes)}."
         )
-    refused = [problem for file in files if (problem := file_problem(file, limits))]
-    if files and len(refused) == len(files) and not text.strip():
-        found += refused
+    if files and all(refused) and not text.strip():
+        found += [problem for problem in refused if problem]
     return found
 
 
@@ -135,7 +142,8 @@ def create_upload(
     (`file_problem`) is not stored: it joins the job as failed, with the reason, beside the good ones.
     Raises ValueError if `problems` finds any."""
     limits = limits or LIMITS
-    if found := problems(files=files, text=text, limits=limits):
+    refused = [file_problem(file, limits) for file in files]  # each file read once
+    if found := problems(files=files, text=text, limits=limits, refused=refused):
         raise ValueError(" ".join(found))
     stored: list[str] = []
     try:
@@ -143,17 +151,20 @@ def create_upload(
             job = IngestJob.objects.create(
                 created_by=user, outlet=outlet.strip(), published=published, url=url.strip()
             )
-            entries = [(file.name or "unnamed file", IngestJobFile.Kind.FILE, file) for file in files]
+            entries = [
+                (file.name or "unnamed file", IngestJobFile.Kind.FILE, file, problem)
+                for file, problem in zip(files, refused, strict=True)
+            ]
             if text.strip():
-                entries.append((PASTED_NAME, IngestJobFile.Kind.PASTED, ContentFile(text.encode("utf-8"))))
+                pasted = ContentFile(text.encode("utf-8"))
+                entries.append((PASTED_NAME, IngestJobFile.Kind.PASTED, pasted, None))
             rows = []
-            for position, (name, kind, content) in enumerate(entries, start=1):
-                refused = file_problem(content, limits) if kind == IngestJobFile.Kind.FILE else None
-                if refused:
+            for position, (name, kind, content, problem) in enumerate(entries, start=1):
+                if problem:
                     rows.append(
                         IngestJobFile(
                             job=job, position=position, name=name[:255], kind=kind, size=content.size,
-                            status=IngestJobFile.Status.FAILED, error=refused.removeprefix(f"{name}: "),
+                            status=IngestJobFile.Status.FAILED, error=problem.removeprefix(f"{name}: "),
                             finished_at=timezone.now(),
                         )
                     )  # fmt: skip

@@ -146,17 +146,8 @@ def statement_page(
             reference=reference, wordings=wordings, wordings_total=total, quotes=quotes, stored=stored
         )
     history = list(statement.audit_events.select_related("actor").order_by("-at")[:50])
-    undo_of = [f"event {event.pk}" for event in history if event.undoable]
-    undone = (
-        {  # corrections already undone keep their place in the history, without an Undo button
-            int(object_id.removeprefix("event "))
-            for object_id in AuditEvent.objects.filter(
-                action__startswith="undo", object_id__in=undo_of
-            ).values_list("object_id", flat=True)
-        }
-        if undo_of
-        else set()
-    )
+    # corrections already undone keep their place in the history, without an Undo button
+    undone = AuditEvent.objects.undone_among(event for event in history if event.undoable)
     template = "articles/statement_detail.html" + ("#comparison" if fragment else "")
     context = {
         "statement": statement,
@@ -176,16 +167,13 @@ def _removed(request: HttpRequest, pk: int) -> HttpResponse:
     """A statement a correction removed (its last rendering marked not a quotation, merged into another): say
     which correction, and offer to undo it; a number that never was a statement is a plain 404."""
     removal = (
-        AuditEvent.objects.filter(rows__model="statement", rows__object_id=pk)
-        .exclude(action__startswith="undo")
+        AuditEvent.objects.corrections()
+        .filter(rows__model="statement", rows__object_id=pk)
         .select_related("actor")
         .order_by("-pk")
         .first()
     )
-    undone = removal and AuditEvent.objects.filter(
-        action=f"undo {removal.action}", object_id=f"event {removal.pk}"
-    )
-    if removal is None or undone.exists():
+    if removal is None or removal.undone:
         raise Http404("No such statement.")
     context = {"pk": pk, "removal": removal, "can_annotate": can_annotate(request.user)}
     return render(request, "articles/statement_removed.html", context, status=404)
