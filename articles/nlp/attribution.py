@@ -135,6 +135,13 @@ def _is_speech_verb(token: Token) -> bool:
     )
 
 
+def _proper_modifiers(phrase: Sequence[Token], head: Token) -> frozenset[str]:
+    """Places and parties before a description's head noun ("the Florida senator", "the Democratic nominee")."""
+    return frozenset(
+        t.lower_ for t in phrase if t.i < head.i and (t.pos_ == "PROPN" or t.ent_type_ in ("GPE", "NORP"))
+    )
+
+
 def extract_quotes(doc: Doc, *, title_end: int) -> list[ExtractedQuote]:
     if not len(doc):
         return []
@@ -628,7 +635,9 @@ class _Reader:
             # "the ex-prime minister of Portugal": the words up to the head noun describe the role
             role = content_words(join_tokens([t for t in phrase if t.i <= subject.i]))
             role = [w for w in role if w != "’s"] or [head]
-            found = self.cast.by_description(words=role, before=position)
+            found = self.cast.by_description(
+                words=role, before=position, required=_proper_modifiers(phrase, subject)
+            )
             if found:
                 known = self.cast.people[found]
                 return _Referent(name=found, as_written=as_written,
@@ -760,7 +769,9 @@ class _Reader:
             if name is None and subject.pos_ != "PRON":
                 words = [w for w in content_words(strip_det(phrase)) if w.isalpha() or "." in w]
                 if words and words[-1] in PERSON_NOUNS | TITLE_WORDS:
-                    name = self.cast.by_description(words=words, before=len(self.text))
+                    name = self.cast.by_description(
+                        words=words, before=len(self.text), required=_proper_modifiers(phrase, subject)
+                    )
             if name is not None and name in self.cast.people:
                 person = self.cast.people[name]
                 desc = person.descriptions[0] if person.descriptions else ""

@@ -20,6 +20,7 @@ from articles.nlp.vocabulary import (
     NAME_PARTICLES,
     PERSON_NOUNS,
     PERSONISH_IDS,
+    TITLE_ABBREVIATIONS,
     TITLE_WORDS,
 )
 
@@ -87,13 +88,21 @@ class Cast:
         longer = [p for p in matches if len(p.name.split()) > len(words)] or matches
         return max(longer, key=lambda p: (len(p.mentions), p.last_seen)).name
 
-    def by_description(self, *, words: list[str], before: int) -> str | None:
-        """The person whose title contains the description's head noun and most of its words."""
+    def by_description(
+        self, *, words: list[str], before: int, required: frozenset[str] = frozenset()
+    ) -> str | None:
+        """The person whose title contains the description's head noun and most of its words, and all of the
+        `required` ones ("the Vermont senator" is not the senator from elsewhere the article names)."""
         head = words[-1]
         best: tuple[int, int, str] | None = None
         for person in self.people.values():
-            known = {w for d in person.descriptions for w in content_words(d)}
-            if head not in known:
+            known = {
+                meaning
+                for d in person.descriptions
+                for w in content_words(d)
+                for meaning in (w, *TITLE_ABBREVIATIONS.get(w, ()))
+            }
+            if head not in known or not required <= known:
                 continue
             score = (sum(w in known for w in words), person.seen_before(before))
             if best is None or score > best[:2]:

@@ -50,6 +50,30 @@ TITLE_WORDS = {
         "Republican Democrat Democratic Party Committee State's Top"
     ).split()
 }
+# What an abbreviated title means, so that "the senator" finds "Sen. Ada Okafor" ("Rep." is a member of a lower
+# house: "the congresswoman", "the lawmaker").
+TITLE_ABBREVIATIONS = {
+    "sen.": ("senator", "lawmaker"),
+    "rep.": ("representative", "congressman", "congresswoman", "lawmaker"),
+    "gov.": ("governor",),
+    "gen.": ("general",),
+    "lt.": ("lieutenant",),
+    "col.": ("colonel",),
+    "adm.": ("admiral",),
+    "capt.": ("captain",),
+    "sgt.": ("sergeant",),
+    "cmdr.": ("commander",),
+    "det.": ("detective",),
+    "insp.": ("inspector",),
+    "supt.": ("superintendent",),
+    "amb.": ("ambassador",),
+    "atty.": ("attorney",),
+    "sec.": ("secretary",),
+    "pres.": ("president",),
+    "prof.": ("professor",),
+    "dr.": ("doctor",),
+    "rev.": ("reverend",),
+}
 # Lower-case nouns that describe a person ("a Chinese official", "Kremlin spokesman").
 PERSON_NOUNS = {
     "spokesman", "spokeswoman", "spokesperson", "official", "minister", "president", "secretary", "diplomat",

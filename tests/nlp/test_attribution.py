@@ -142,6 +142,19 @@ def test_surname_and_title_resolve_to_the_full_name(nlp):
             assert quote.speaker_description == "Finance Minister"
 
 
+def test_an_abbreviated_title_resolves_its_description_but_not_one_of_another_place(nlp):
+    quotes = article(
+        nlp,
+        "Senators split on farm bill",
+        "Oregon Sen. Ruth Kamara and Sen. Dale Pruitt met farmers on Monday.",
+        "The senator from Oregon said the bill would “leave growers behind.”",
+        "The Oregon senator said she would “fight it line by line.”",
+        "The Texas senator said the bill was “long overdue.”",
+    )
+    assert by_text(quotes, "fight").speaker == "Ruth Kamara"
+    assert by_text(quotes, "long overdue").speaker is None  # no Texan among the senators the article names
+
+
 def test_scare_quotes_titles_and_nicknames_are_not_quotations(nlp):
     quotes = article(
         nlp,
