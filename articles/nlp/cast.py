@@ -347,7 +347,10 @@ def read_cast(doc: Doc, *, body_start: int = 0) -> Cast:
         head = name[-1]
         if not description:
             description = describe(subject=head, phrase=[*run], name_tokens=name)
-        lowered = {t.lower_ for t in titles} | {c.lower_ for c in head.children}
+        # "Mrs. Ruiz", "Ruiz, the first lady": what the name is introduced with tells a gender
+        lowered = (
+            {t.lower_ for t in titles} | {c.lower_ for c in head.children} | set(description.lower().split())
+        )
         gender = "f" if lowered & FEMALE_WORDS else "m" if lowered & MALE_WORDS else ""
         cast.add(name=join_tokens(name), description=description, position=head.idx, gender=gender)
     cast.merge_short_forms()

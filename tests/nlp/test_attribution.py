@@ -155,6 +155,18 @@ def test_an_abbreviated_title_resolves_its_description_but_not_one_of_another_pl
     assert by_text(quotes, "long overdue").speaker is None  # no Texan among the senators the article names
 
 
+def test_a_surname_with_mr_is_not_the_first_lady_of_that_name(nlp):
+    quotes = article(
+        nlp,
+        "Turnout worries",
+        "The president and the first lady, Nadia Okonjo, spoke at a church on Sunday.",
+        "President Okonjo told voters it would be a “personal insult” if they stayed home.",
+        "“Democracy is on the ballot,” Mr. Okonjo said.",
+    )
+    assert by_text(quotes, "personal").speaker != "Nadia Okonjo"
+    assert by_text(quotes, "Democracy").speaker != "Nadia Okonjo"
+
+
 def test_scare_quotes_titles_and_nicknames_are_not_quotations(nlp):
     quotes = article(
         nlp,
