@@ -914,7 +914,8 @@ def _nearest_name_before(verb: Token) -> Token | None:
     """ "In Moscow Wang and Patrushev affirmed": no nsubj, but the names right before the verb speak."""
     doc = verb.doc
     end = verb.i
-    if end >= 2 and doc[end - 1].text == ",":
+    named_last = end >= 2 and _unlabelled_or_person_name(doc[end - 2])  # "her adviser, Jake Sullivan, said"
+    if end >= 2 and doc[end - 1].text == "," and not named_last:
         # "”, Flynn, a top party surrogate, said": the parser hangs the name on the quote; step over the
         # appositive between the commas (at most eight words, no verb in it) to the name before it
         for k in range(end - 2, max(verb.sent.start, end - 10) - 1, -1):
@@ -923,15 +924,21 @@ def _nearest_name_before(verb: Token) -> Token | None:
             if doc[k].text == ",":
                 end = k
                 break
+    if named_last and doc[end - 1].text == ",":
+        end -= 1
     for k in range(end - 1, max(verb.sent.start, end - 5) - 1, -1):
         token = doc[k]
         if token.pos_ in ("VERB", "AUX") or token.is_punct:
             return None
-        if token.pos_ == "PROPN" and (token.ent_type_ == "PERSON" or token.ent_type_ == ""):
+        if _unlabelled_or_person_name(token):
             while token.dep_ == "conj" and token.head.i < token.i:
                 token = token.head
             return token
     return None
+
+
+def _unlabelled_or_person_name(token: Token) -> bool:
+    return token.pos_ == "PROPN" and token.ent_type_ in ("PERSON", "")
 
 
 def _owner_of_statement(subject: Token) -> Token | None:

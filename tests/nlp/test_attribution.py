@@ -167,6 +167,16 @@ def test_a_surname_with_mr_is_not_the_first_lady_of_that_name(nlp):
     assert by_text(quotes, "Democracy").speaker != "Nadia Okonjo"
 
 
+def test_a_name_in_apposition_right_before_a_subjectless_said_speaks(nlp):
+    quotes = article(
+        nlp,
+        "Campaign stands by trade pact",
+        "In a statement to the Observer, her senior policy adviser, Tom Reyes, said: “Ms. Alvarez believes "
+        "that cooperation across the Atlantic is essential.”",
+    )
+    assert by_text(quotes, "Ms. Alvarez").speaker == "Tom Reyes"
+
+
 def test_scare_quotes_titles_and_nicknames_are_not_quotations(nlp):
     quotes = article(
         nlp,
