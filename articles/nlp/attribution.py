@@ -380,6 +380,11 @@ class _Reader:
         if leading is not None:
             return replace(leading, relay=relay)
         if not self._whole_sentence(first=first, last=last, sent=sent):
+            # '“…,” Conway said. “They agree with him, but they aren't there yet” to back him.': a quote opening
+            # its sentence in the paragraph of the previous quote goes on with that speaker's words
+            if previous is not None and self._opens_sentence(first=first, sent=sent):
+                if self.paragraph_of(span.start) == self.paragraph_of(previous[0].start):
+                    return _Cue(referent=previous[1], cue="", relay=relay)
             return None
         # 5. A stand-alone quotation: the person the sentence before it is about holds the floor
         # ("Tedros warned that the virus stays. ¶ “It is still killing.”").
@@ -393,6 +398,9 @@ class _Reader:
             if gap <= FLOOR_PARAGRAPHS:
                 return _Cue(referent=previous[1], cue="", relay=relay, explicit=gap == 0)
         return None
+
+    def _opens_sentence(self, *, first: int, sent: Span) -> bool:
+        return all(t.is_punct or t.is_space for t in self.doc[sent.start : first])
 
     def _whole_sentence(self, *, first: int, last: int, sent: Span) -> bool:
         outside = [t for t in sent if not (first <= t.i < last) and not (t.is_punct or t.is_space)]

@@ -177,6 +177,18 @@ def test_a_name_in_apposition_right_before_a_subjectless_said_speaks(nlp):
     assert by_text(quotes, "Ms. Alvarez").speaker == "Tom Reyes"
 
 
+def test_a_quote_opening_the_next_sentence_of_the_paragraph_goes_on_with_its_speaker(nlp):
+    quotes = article(
+        nlp,
+        "Voters hold back",
+        "“There are a lot of quiet voters,” said Dana Whitlock, a pollster in Ohio. “They agree with him on "
+        "issues, but they aren't there yet” to back him in November.",
+        "“It is close” is how most observers put it.",
+    )
+    assert by_text(quotes, "They agree").speaker == "Dana Whitlock"
+    assert by_text(quotes, "It is close").speaker != "Dana Whitlock"  # another paragraph
+
+
 def test_scare_quotes_titles_and_nicknames_are_not_quotations(nlp):
     quotes = article(
         nlp,
