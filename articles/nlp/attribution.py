@@ -382,9 +382,12 @@ class _Reader:
         if not self._whole_sentence(first=first, last=last, sent=sent):
             # '“…,” Conway said. “They agree with him, but they aren't there yet” to back him.': a quote opening
             # its sentence in the paragraph of the previous quote goes on with that speaker's words
-            if previous is not None and self._opens_sentence(first=first, sent=sent):
-                if self.paragraph_of(span.start) == self.paragraph_of(previous[0].start):
-                    return _Cue(referent=previous[1], cue="", relay=relay)
+            if (
+                previous is not None
+                and self._opens_sentence(first=first, sent=sent)
+                and self.paragraph_of(span.start) == self.paragraph_of(previous[0].start)
+            ):
+                return _Cue(referent=previous[1], cue="", relay=relay)
             return None
         # 5. A stand-alone quotation: the person the sentence before it is about holds the floor
         # ("Tedros warned that the virus stays. ¶ “It is still killing.”").
