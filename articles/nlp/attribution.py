@@ -874,6 +874,9 @@ def _subject(verb: Token, quoted: Sequence[bool] = ()) -> Token | None:
         return before  # "footage of Hillary Clinton asking": the person the participle follows
     node = verb
     for _ in range(4):
+        agent = _passive_agent(node, quoted) if node is verb else None  # a borrowed verb's agent is not ours
+        if agent is not None:
+            return agent
         # a title quoted in the cue ("said on “Fox and Friends”") may be parsed as a subject: it never speaks
         subjects = [c for c in node.children if c.dep_ in SUBJECT_DEPS and not (quoted and quoted[c.i])]
         if subjects:
@@ -898,6 +901,19 @@ def _subject(verb: Token, quoted: Sequence[bool] = ()) -> Token | None:
             # "Silver, the pollster who founded the site, tweeted": the noun it hangs on, or that noun's own
             return node.head.head if node.head.dep_ == "appos" else node.head
         return _nearest_name_before(node)
+    return None
+
+
+def _passive_agent(verb: Token, quoted: Sequence[bool]) -> Token | None:
+    """ "was called “a disaster” by Sen. Kamara": the passive's agent speaks, not its subject; the parser often
+    hangs the "by" on the quoted words."""
+    if not any(c.dep_ == "nsubjpass" for c in verb.children):
+        return None
+    for by in verb.subtree:
+        if by.lower_ != "by" or by.i < verb.i or (quoted and quoted[by.i]):
+            continue
+        if by.head == verb or (quoted and quoted[by.head.i]):
+            return next((o for o in by.children if o.dep_ == "pobj"), None)
     return None
 
 

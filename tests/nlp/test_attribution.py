@@ -189,6 +189,17 @@ def test_a_quote_opening_the_next_sentence_of_the_paragraph_goes_on_with_its_spe
     assert by_text(quotes, "It is close").speaker != "Dana Whitlock"  # another paragraph
 
 
+def test_a_passive_speech_verb_gives_the_words_to_its_agent(nlp):
+    quotes = article(
+        nlp,
+        "Farm bill",
+        "The plan was described as “a disaster for growers” by Sen. Ruth Kamara on Monday.",
+        "Sen. Ruth Kamara was joined on stage by Gov. Dale Pruitt and joked, “We should do this more often.”",
+    )
+    assert by_text(quotes, "a disaster").speaker == "Ruth Kamara"
+    assert by_text(quotes, "We should").speaker == "Ruth Kamara"  # the agent of another verb is not hers
+
+
 def test_scare_quotes_titles_and_nicknames_are_not_quotations(nlp):
     quotes = article(
         nlp,
