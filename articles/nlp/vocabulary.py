@@ -141,6 +141,7 @@ STATEMENT_NOUNS = {
     "message", "transcript", "readout", "memo", "filing", "document", "note", "notice", "announcement",
     "study", "audit", "survey", "review", "inquiry", "investigation", "analysis", "assessment",
     "ad", "advertisement", "commercial", "email", "e-mail", "video", "op-ed", "column", "editorial",
+    "response", "reply", "answer", "remarks", "comments", "speech", "words",
 }  # fmt: skip
 # A quote right after these names something ("the so-called “Iron Curtain”"): nobody is reported saying it.
 NAMING_WORDS = (

@@ -200,6 +200,15 @@ def test_a_passive_speech_verb_gives_the_words_to_its_agent(nlp):
     assert by_text(quotes, "We should").speaker == "Ruth Kamara"  # the agent of another verb is not hers
 
 
+def test_a_response_belongs_to_whoever_gave_it(nlp):
+    quotes = article(
+        nlp,
+        "Emails released",
+        "An aide wrote to Ruth Kamara about the loss. Kamara’s response was: “Is the shop open on Sunday?”",
+    )
+    assert by_text(quotes, "Is the shop").speaker == "Ruth Kamara"
+
+
 def test_scare_quotes_titles_and_nicknames_are_not_quotations(nlp):
     quotes = article(
         nlp,
