@@ -805,6 +805,8 @@ class _Reader:
                 anchor = q.same_speaker_as if q.same_speaker_as is not None else q.start
                 return _Referent(name=q.speaker, as_written="", description=q.speaker_description,
                                  kind=q.speaker_kind, anchor=None if q.speaker else anchor), ""  # fmt: skip
+            if q.tentative:
+                return None, ""  # words the body quotes as nobody's ("its “fact-checking”") are nobody's here
         main = Counter(q.speaker for q in body if q.speaker and q.speaker_kind == "person").most_common(1)
         if main:
             q = next(q for q in body if q.speaker == main[0][0])

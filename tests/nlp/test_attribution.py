@@ -209,6 +209,18 @@ def test_a_response_belongs_to_whoever_gave_it(nlp):
     assert by_text(quotes, "Is the shop").speaker == "Ruth Kamara"
 
 
+def test_a_headline_scare_quote_the_body_gives_nobody_is_nobodys(nlp):
+    quotes = article(
+        nlp,
+        "Popular Website Shows Bias When It Comes To ‘Fact-Checking’ Politicians",
+        "On Monday, the website announced it will have 18 fact-checkers working during the debate.",
+        "However, the “fact-checking” website has shown bias in the past.",
+        "“We rate claims, not people,” Ruth Kamara, its editor, said on Monday.",
+    )
+    headline = next(q for q in quotes if q.kind == "headline")
+    assert headline.speaker is None
+
+
 def test_scare_quotes_titles_and_nicknames_are_not_quotations(nlp):
     quotes = article(
         nlp,
