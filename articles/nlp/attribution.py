@@ -960,7 +960,7 @@ def _nearest_name_before(verb: Token) -> Token | None:
         if token.pos_ in ("VERB", "AUX") or token.is_punct:
             return None
         if _unlabelled_or_person_name(token):
-            while token.dep_ == "conj" and token.head.i < token.i:
+            while token.dep_ == "conj" and token.head.i < token.i and _unlabelled_or_person_name(token.head):
                 token = token.head
             return token
     return None

@@ -221,6 +221,16 @@ def test_a_headline_scare_quote_the_body_gives_nobody_is_nobodys(nlp):
     assert headline.speaker is None
 
 
+def test_names_the_parser_joins_to_a_noun_still_speak(nlp):
+    quotes = article(
+        nlp,
+        "Terror policy",
+        "When terrorists are revealed as part of the second front of the radical Islamic terror war, Okafor and "
+        "Lindqvist call them “lone wolves” and describe their actions as crimes.",
+    )
+    assert by_text(quotes, "lone wolves").speaker in ("Okafor", "Lindqvist")
+
+
 def test_scare_quotes_titles_and_nicknames_are_not_quotations(nlp):
     quotes = article(
         nlp,
