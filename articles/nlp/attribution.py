@@ -30,6 +30,7 @@ from articles.nlp.cast import (
 from articles.nlp.quotes import QuoteSpan, find_quote_spans, paragraph_bounds
 from articles.nlp.vocabulary import (
     EDGE_PUNCT,
+    INDEFINITE_PRONOUNS,
     INDIRECT_LEMMAS,
     INSTITUTION_NOUNS,
     IRREGULAR_FORMS,
@@ -670,6 +671,8 @@ class _Reader:
         lower = word.lower()
         if lower in ("i", "we"):
             return None
+        if lower in INDEFINITE_PRONOUNS:
+            return _Referent(name=None, as_written=word, description=word)
         wanted = "institution" if lower == "it" else "person"
         gender = {"he": "m", "she": "f"}.get(lower, "")
         here = self.paragraph_of(position)
@@ -936,6 +939,12 @@ def _inverted_subject(verb: Token) -> Token | None:
         token = token.head
     if token.pos_ in ("PROPN", "PRON") or token.lower_ in PERSON_NOUNS or token.lower_ in INSTITUTION_NOUNS:
         return token
+    if (
+        token.text[:1].isupper()
+        and token.ent_type_ not in ("DATE", "TIME")
+        and token.dep_ in ("advmod", "npadvmod")
+    ):
+        return token  # "“…,” said Skelly, explaining …" with the name tagged an adverb
     return None
 
 

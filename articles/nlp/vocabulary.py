@@ -172,6 +172,12 @@ PERSONISH_IDS = numpy.array(
 )  # LOWER hashes, to filter token arrays
 NAME_PARTICLES = {"von", "van", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "bin", "al", "ibn",
                   "ben", "dos", "das", "y", "ter", "zu"}  # fmt: skip
+# Pronouns that speak for nobody in particular ("Someone called it a “quiet revolution”"): a description,
+# never the last person named.
+INDEFINITE_PRONOUNS = {
+    "someone", "somebody", "anyone", "anybody", "everyone", "everybody", "nobody", "one", "another", "others",
+    "some", "many", "few", "several", "most", "all", "both",
+}  # fmt: skip
 RELATIVE_PRONOUNS = {"that", "which", "who", "whom"}
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 QUOTE_MARKS = "\"'“”‘’„‚«»‹›"

@@ -231,6 +231,27 @@ def test_names_the_parser_joins_to_a_noun_still_speak(nlp):
     assert by_text(quotes, "lone wolves").speaker in ("Okafor", "Lindqvist")
 
 
+def test_an_indefinite_pronoun_is_nobody_named(nlp):
+    quotes = article(
+        nlp,
+        "Letters",
+        "Debby Jameson of Tulsa writes that the insiders do not understand what is happening. Someone called it "
+        "a “quiet revolution,” and she agrees.",
+    )
+    assert by_text(quotes, "quiet revolution").speaker is None
+
+
+def test_an_inverted_name_tagged_as_an_adverb_still_speaks(nlp):
+    quotes = article(
+        nlp,
+        "Data",
+        "But Bill Skelly, a longtime data operative, vouched for both of them.",
+        "“Having access to the file and two people who understand it is valuable,” said Skelly, explaining he "
+        "worked more closely with Braynard, who was responsible for the state data: “Vito is outstanding.”",
+    )
+    assert by_text(quotes, "Having access").speaker_as_written == "Skelly"
+
+
 def test_scare_quotes_titles_and_nicknames_are_not_quotations(nlp):
     quotes = article(
         nlp,
