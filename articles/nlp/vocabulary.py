@@ -96,7 +96,8 @@ INSTITUTION_NOUNS = {
     "league", "federation", "university", "institute", "foundation", "authority", "authorities",
     "service", "force", "bureau", "corporation", "inc", "inc.", "corp", "corp.", "ltd", "fund", "nato",
     "un", "eu", "who", "fbi", "cia", "white", "beijing", "moscow", "washington", "tehran", "kyiv",
-    "secretariat", "regulator", "watchdog", "prosecutors", "spokespeople",
+    "secretariat", "regulator", "watchdog", "prosecutors", "spokespeople", "center", "centre", "college",
+    "school", "museum", "library", "hospital", "clinic",
 }  # fmt: skip
 # News organisations known by name: in datelines ("MOSCOW (TASS) —") and as relays ("according to TASS",
 # "told CNN"), which pass on someone else's words.
