@@ -993,6 +993,10 @@ def _owner_of_statement(subject: Token) -> Token | None:
             objects = [c for c in child.children if c.dep_ == "pobj"]
             if objects:
                 return objects[0]
+        if child.dep_ == "acl":  # "an email sent out by Sanders", "a statement released by the ministry"
+            agents = [o for c in child.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+            if agents:
+                return agents[0]
     compounds = [c for c in node.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
     if compounds:
         return compounds[-1]

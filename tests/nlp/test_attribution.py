@@ -252,6 +252,16 @@ def test_an_inverted_name_tagged_as_an_adverb_still_speaks(nlp):
     assert by_text(quotes, "Having access").speaker_as_written == "Skelly"
 
 
+def test_a_document_sent_by_someone_is_theirs(nlp):
+    quotes = article(
+        nlp,
+        "Primary night",
+        "A fundraising email sent out by Ruth Kamara on Tuesday night warned of the fight ahead: “There are 14 "
+        "primaries over the next three weeks.”",
+    )
+    assert by_text(quotes, "There are 14").speaker == "Ruth Kamara"
+
+
 def test_scare_quotes_titles_and_nicknames_are_not_quotations(nlp):
     quotes = article(
         nlp,
