@@ -569,6 +569,10 @@ class _Reader:
         """Turn the subject of a cue into a speaker: name, title, pronoun, institution or description."""
         owner = _owner_of_statement(subject)
         if owner is None:
+            if subject.lower_ in STATEMENT_NOUNS and subject.pos_ == "NOUN":
+                # "The ad says “…”": a document nobody is said to own speaks as itself, described
+                written = strip_det(_phrase(subject), keep_the=True)
+                return _Referent(name=None, as_written=written, description=written)
             return None
         subject = owner
         lower = subject.lower_

@@ -262,6 +262,17 @@ def test_a_document_sent_by_someone_is_theirs(nlp):
     assert by_text(quotes, "There are 14").speaker == "Ruth Kamara"
 
 
+def test_a_document_nobody_is_said_to_own_speaks_as_itself(nlp):
+    quotes = article(
+        nlp,
+        "New ad",
+        "A group opposed to the bill is releasing a new 30-second spot in three states.",
+        "The ad says “nothing will change until we elect leaders who reject this money.”",
+    )
+    found = by_text(quotes, "nothing will change")
+    assert found.speaker is None and found.speaker_description == "The ad"
+
+
 def test_scare_quotes_titles_and_nicknames_are_not_quotations(nlp):
     quotes = article(
         nlp,
