@@ -19,6 +19,12 @@ def typed_id(value: str | None) -> int | None:
     return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
 
 
+def typed_text(value: str | None, limit: int = 200) -> str:
+    """What a person typed into a search or name field, its spaces collapsed, cut to `limit` characters (for a
+    query, and to quote back in a message)."""
+    return " ".join((value or "").split())[:limit]
+
+
 def errors_text(form: forms.Form) -> str:
     """A form's errors as plain text for a message (the template escapes it once; Django's as_text() already
     has, which showed "&lt;script&gt;" to the user)."""

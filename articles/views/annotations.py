@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from articles import corrections
-from articles.forms import errors_text, typed_id
+from articles.forms import errors_text, typed_id, typed_text
 from articles.models import AuditEvent, Label, Quote, Speaker, Statement
 from articles.nlp.matching import SAME_OCCASION_DAYS
 from articles.roles import can_annotate, require
@@ -109,7 +109,7 @@ def change_speaker(request: HttpRequest, pk: int) -> HttpResponse:
     name = request.POST.get("name", "")
     if name.strip() and not request.POST.get("new") and corrections.known_speaker(name) is None:
         # a typo must not create a speaker: a new one is an explicit choice
-        error = f"No known speaker “{' '.join(name.split())[:200]}”: choose a name offered as you type, or tick “a new speaker”."
+        error = f"No known speaker “{typed_text(name)}”: choose a name offered as you type, or tick “a new speaker”."
         return back_to_statement(request, quote.statement_id, error=error, at=FormAt("speaker", quote.pk))
     try:
         corrections.change_speaker(actor=request.user, quote=quote, name=name)
@@ -167,7 +167,7 @@ def merge_speakers(request: HttpRequest, pk: int) -> HttpResponse:
     other = posted(Speaker, request, "other") or (corrections.known_speaker(typed) if typed.strip() else None)
     if other is None:
         error = (
-            f"No known speaker “{' '.join(typed.split())[:200]}” to merge."
+            f"No known speaker “{typed_text(typed)}” to merge."
             if typed.strip()
             else "Choose a speaker to merge."
         )
@@ -206,7 +206,7 @@ MERGE_CANDIDATES = 10  # statements offered for a search
 def merge_candidates(request: HttpRequest, pk: int) -> HttpResponse:
     """Statements to merge into this one, found by words, speaker or outlet."""
     into = get_object_or_404(Statement, pk=pk)
-    typed = " ".join(request.GET.get("find", "").split())[:200]
+    typed = typed_text(request.GET.get("find"))
     found = Statement.objects.none()
     if len(typed) >= 2:
         found = (

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from articles.comparison import segments
+from articles.forms import typed_text
 from articles.models import Article, AuditEvent, Outlet, Quote, Speaker, Statement
 from articles.roles import can_annotate
 
@@ -60,7 +61,7 @@ def speaker_page(request: HttpRequest, pk: int, *, error: str = "") -> HttpRespo
 @require_GET
 def speaker_suggestions(request: HttpRequest) -> HttpResponse:
     """Known speakers whose name or alias holds what was typed, as <option>s for a field's datalist."""
-    typed = " ".join(request.GET.get("name", request.GET.get("other_name", "")).split())[:100]
+    typed = typed_text(request.GET.get("name", request.GET.get("other_name")), limit=100)
     speakers = Speaker.objects.none()
     if len(typed) >= 2:
         found = Q(name__icontains=typed) | Q(aliases__name__icontains=typed)
