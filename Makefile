@@ -33,8 +33,11 @@ demo: $(STAMP) var/secret_key
 	$(DEMO_ENV) $(PY) manage.py db_worker & \
 	$(DEMO_ENV) $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
+# The browser tests drive the chromium bin/find-chromium prints: $CHROMIUM, one on the machine, else one it
+# installs (Debian's package as root, else Playwright's download); without one, it says in a line what to install.
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	@chromium=$$($(PY) bin/find-chromium) && echo "CHROMIUM=$$chromium $(PY) -m pytest $(PYTEST_ARGS)" && \
+	CHROMIUM="$$chromium" $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,20 +1,33 @@
-"""Browser tests: Playwright driving Debian's chromium against pytest-django's live server."""
+"""Browser tests: Playwright driving the machine's chromium against pytest-django's live server."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parent.parent.parent / "test-results"
+ROOT = Path(__file__).resolve().parent.parent.parent
+SCREENSHOTS = ROOT / "test-results"
+
+
+def chromium() -> str:
+    """$CHROMIUM as `make test` sets it, else what bin/find-chromium finds or installs; a failure is an error."""
+    path = os.environ.get("CHROMIUM", "")
+    if os.path.isfile(path) and os.access(path, os.X_OK):
+        return path
+    found = subprocess.run([sys.executable, ROOT / "bin" / "find-chromium"], capture_output=True, text=True)
+    if found.returncode:
+        pytest.fail((found.stderr.strip().splitlines() or ["bin/find-chromium failed"])[-1], pytrace=False)
+    return found.stdout.strip()
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
-        "executable_path": CHROMIUM,
+        "executable_path": chromium(),
         "args": [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run",
