@@ -112,6 +112,11 @@ class UploadForm(forms.Form):
     text = forms.CharField(
         required=False, strip=False, label="Or paste an article", widget=forms.Textarea(attrs={"rows": 8})
     )
+    links = forms.CharField(
+        required=False,
+        label="Or give links",
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "https://…", "spellcheck": "false"}),
+    )
     outlet = forms.CharField(required=False, max_length=200, label="Outlet")
     published = forms.DateField(
         required=False, label="Publication date", widget=forms.DateInput(attrs={"type": "date"})
@@ -132,12 +137,34 @@ class UploadForm(forms.Form):
         self.limits = limits or LIMITS
         self.fields["files"].widget.attrs["accept"] = ",".join(ACCEPTED)
 
+    def clean_links(self) -> list[str]:
+        """One web address a line; every line that is not one is named at once."""
+        links, wrong = [], []
+        check = URLValidator(schemes=["http", "https"])
+        for number, line in enumerate(self.cleaned_data["links"].splitlines(), start=1):
+            if not (link := line.strip()):
+                continue
+            try:
+                if len(link) > 2000:
+                    raise forms.ValidationError("too long")
+                check(link)
+            except forms.ValidationError:
+                wrong.append(f"line {number} ({typed_text(link, 80)}) is not an http or https address")
+                continue
+            links.append(link)
+        if wrong:
+            raise forms.ValidationError("; ".join(wrong).capitalize() + ".")
+        return links
+
     def clean(self):
         from articles.uploads import problems
 
         data = super().clean()
         for problem in problems(
-            files=data.get("files") or [], text=data.get("text") or "", limits=self.limits
+            files=data.get("files") or [],
+            text=data.get("text") or "",
+            links=data.get("links") or [],
+            limits=self.limits,
         ):
             self.add_error(None, problem)
         return data

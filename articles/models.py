@@ -8,6 +8,7 @@ the machine's and survives a re-ingest.
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -453,6 +454,7 @@ class IngestJobFile(models.Model):
     class Kind(models.TextChoices):
         FILE = "file", "file"
         PASTED = "pasted", "pasted text"
+        LINK = "link", "link"  # fetched by the worker; `name` is the address
 
     class Status(models.TextChoices):
         PENDING = "pending", "waiting"
@@ -462,7 +464,7 @@ class IngestJobFile(models.Model):
 
     job = models.ForeignKey(IngestJob, on_delete=models.CASCADE, related_name="files")
     position = models.PositiveIntegerField()
-    name = models.CharField(max_length=255, help_text="The file's name as uploaded.")
+    name = models.CharField(max_length=2000, help_text="The file's name as uploaded, or the link's address.")
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.FILE)
     stored_as = models.CharField(max_length=500, help_text="Name in the upload storage (MEDIA_ROOT).")
     size = models.PositiveBigIntegerField(default=0)
@@ -480,3 +482,94 @@ class IngestJobFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Feed(models.Model):
+    """An RSS or Atom feed an admin follows: the worker polls it (`articles.feeds`) and ingests its new items.
+
+    `next_poll_at` is when it is due; a poll in progress pushes it on (a lease), so two workers never poll one
+    feed at once. After a failed poll the interval doubles with each failure in a row, up to a day."""
+
+    url = models.URLField(max_length=2000, unique=True, help_text="The feed's address.")
+    title = models.CharField(max_length=300, blank=True, help_text="As the feed names itself.")
+    outlet = models.CharField(
+        max_length=200, blank=True, help_text="The outlet of its articles; when empty, what each page says."
+    )
+    interval = models.PositiveIntegerField(
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(7 * 24 * 60)],
+        help_text="Minutes between polls (5 to 10,080).",
+    )
+    active = models.BooleanField(default=True, help_text="Polled; a paused feed keeps what it brought.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    next_poll_at = models.DateTimeField(default=timezone.now)
+    failures = models.PositiveIntegerField(default=0, help_text="Polls failed in a row.")
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    # What the server said last time, sent back so that an unchanged feed costs one short answer (304).
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["title", "url"]
+        indexes = [models.Index(fields=["active", "next_poll_at"], name="feed_due_idx")]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class FeedPoll(models.Model):
+    """One poll of a feed, and what it found."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "in progress"
+        OK = "ok", "read"
+        NOT_MODIFIED = "not_modified", "unchanged since last poll"
+        FAILED = "failed", "failed"
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="polls")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    items_seen = models.PositiveIntegerField(default=0)
+    items_new = models.PositiveIntegerField(default=0)
+    articles_stored = models.PositiveIntegerField(default=0)
+    items_failed = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["feed", "-started_at"], name="feedpoll_feed_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.feed} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class FeedItem(models.Model):
+    """An item a feed listed, remembered so that it is ingested once; a failed one is tried again a few times."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "waiting"
+        STORED = "stored", "stored"
+        FAILED = "failed", "failed"
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="items")
+    key = models.CharField(max_length=500, help_text="The item’s id in the feed, else its link (hashed if long).")
+    url = models.URLField(max_length=2000)
+    title = models.CharField(max_length=500, blank=True)
+    published = models.DateField(null=True, blank=True)
+    first_seen = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-first_seen", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["feed", "key"], name="feeditem_key_unique")]
+
+    def __str__(self) -> str:
+        return self.title or self.url

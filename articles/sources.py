@@ -4,6 +4,7 @@ Every input yields either a Source (text and whatever metadata the file states) 
 the input and says in one sentence what is wrong with it, so one bad file never stops the others.
 """
 
+import contextlib
 import csv
 import datetime
 import io
@@ -16,7 +17,16 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-__all__ = ["ACCEPTED", "Limits", "Source", "SourceError", "read_bytes", "read_pasted", "read_paths"]
+__all__ = [
+    "ACCEPTED",
+    "Limits",
+    "Source",
+    "SourceError",
+    "read_bytes",
+    "read_page",
+    "read_pasted",
+    "read_paths",
+]
 
 ACCEPTED = (".txt", ".html", ".htm", ".json", ".jsonl", ".zip")
 
@@ -98,6 +108,26 @@ def read_pasted(text: str, *, name: str = "pasted text") -> Iterator[Source | So
     else:
         title, body = _split_headline(text)
         yield Source(source_name=name, text=body, title=title)
+
+
+def read_page(name: str, data: bytes, *, charset: str | None = None) -> Iterator[Source | SourceError]:
+    """A web page fetched from a link, whatever its address ends with; `charset` is what the server declared
+    (a page without a BOM or its own <meta charset> is read in it)."""
+    if kind := binary_kind(data):
+        yield SourceError(name, f"binary file ({kind}), not a web page")
+        return
+    if (
+        charset
+        and not data.startswith(tuple(bom for bom, _ in _BOMS))
+        and not _META_CHARSET.search(data[:4096])
+    ):
+        with contextlib.suppress(LookupError, UnicodeDecodeError):  # a wrong declaration: read as a file is
+            data = data.decode(charset).encode("utf-8")
+    text, warnings = _decode(data, html=True)
+    if not text.strip():
+        yield SourceError(name, "the page is empty")
+        return
+    yield _from_html(name, text, warnings)
 
 
 # --- files and archives -----------------------------------------------------------------------------------

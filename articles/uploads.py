@@ -24,6 +24,7 @@ from django.tasks import TaskResultStatus, task
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
 
+from articles.fetching import read_link
 from articles.ingest import Outcome, Overrides, ingest_sources
 from articles.models import Article, IngestJob, IngestJobFile
 from articles.sources import ACCEPTED, Limits, Source, SourceError, binary_kind, read_bytes, read_pasted
@@ -54,6 +55,7 @@ class UploadLimits:
     max_batch_bytes: int = 20 * 1024 * 1024
     max_pasted_bytes: int = 2 * 1024 * 1024  # below Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB)
     max_archive_bytes: int = 50 * 1024 * 1024  # text inside one zip, uncompressed
+    max_links: int = 50
 
     @property
     def reading(self) -> Limits:
@@ -78,6 +80,7 @@ def problems(
     *,
     files: Sequence[UploadedFile],
     text: str,
+    links: Sequence[str] = (),
     limits: UploadLimits | None = None,
     refused: Sequence[str | None] | None = None,
 ) -> list[str]:
@@ -88,8 +91,8 @@ def problems(
     if refused is None:
         refused = [file_problem(file, limits) for file in files]
     found = []
-    if not files and not text.strip():
-        found.append("Choose at least one file or paste an article.")
+    if not files and not text.strip() and not links:
+        found.append("Choose at least one file, paste an article or give a link.")
     if len(files) > limits.max_files:
         found.append(f"Too many files: {len(files)} (at most {limits.max_files} at once).")
     pasted = len(text.encode("utf-8"))
@@ -102,7 +105,9 @@ def problems(
         found.append(
             f"The upload is {human_size(total)} in all, over the limit of {human_size(limits.max_batch_bytes)}."
         )
-    if files and all(refused) and not text.strip():
+    if len(links) > limits.max_links:
+        found.append(f"Too many links: {len(links)} (at most {limits.max_links} at once).")
+    if files and all(refused) and not text.strip() and not links:
         found += [problem for problem in refused if problem]
     return found
 
@@ -132,18 +137,19 @@ def create_upload(
     *,
     files: Sequence[UploadedFile],
     text: str = "",
+    links: Sequence[str] = (),
     outlet: str = "",
     published: datetime.date | None = None,
     url: str = "",
     user: AbstractBaseUser | None = None,
     limits: UploadLimits | None = None,
 ) -> IngestJob:
-    """Store the files and pasted text, create the job and enqueue it. A file refused on its own
-    (`file_problem`) is not stored: it joins the job as failed, with the reason, beside the good ones.
-    Raises ValueError if `problems` finds any."""
+    """Store the files and pasted text, note the links (the worker fetches them), create the job and enqueue
+    it. A file refused on its own (`file_problem`) is not stored: it joins the job as failed, with the reason,
+    beside the good ones. Raises ValueError if `problems` finds any."""
     limits = limits or LIMITS
     refused = [file_problem(file, limits) for file in files]  # each file read once
-    if found := problems(files=files, text=text, limits=limits, refused=refused):
+    if found := problems(files=files, text=text, links=links, limits=limits, refused=refused):
         raise ValueError(" ".join(found))
     stored: list[str] = []
     try:
@@ -184,6 +190,10 @@ def create_upload(
                         size=content.size,
                     )
                 )
+            rows += [
+                IngestJobFile(job=job, position=position, name=link, kind=IngestJobFile.Kind.LINK)
+                for position, link in enumerate(dict.fromkeys(links), start=len(entries) + 1)
+            ]
             IngestJobFile.objects.bulk_create(rows)
             job.files_total = len(rows)
             job.save(update_fields=["files_total"])
@@ -318,13 +328,17 @@ def run_job(*, job_id: int, attempt: int, limits: UploadLimits | None = None) ->
     return status
 
 
-def source_prefix(job_id: int) -> str:
-    """Articles are stored as "upload 12: name.txt": ingest updates the article with the same source name,
-    and two outlets' "index.html" (or two pasted texts) must not replace each other."""
-    return f"upload {job_id}: "
+def source_prefix(file: IngestJobFile) -> str:
+    """Files are stored as "upload 12: name.txt": ingest updates the article with the same source name, and
+    two outlets' "index.html" (or two pasted texts) must not replace each other. A link is its own name, so
+    that fetching it again, in any job, updates its article."""
+    return "" if file.kind == IngestJobFile.Kind.LINK else f"upload {file.job_id}: "
 
 
 def _sources(file: IngestJobFile, limits: UploadLimits) -> Iterator[Source | SourceError]:
+    if file.kind == IngestJobFile.Kind.LINK:
+        yield from read_link(file.name)
+        return
     with default_storage.open(file.stored_as, "rb") as stream:
         data = stream.read()
     if file.kind == IngestJobFile.Kind.PASTED:
@@ -332,7 +346,7 @@ def _sources(file: IngestJobFile, limits: UploadLimits) -> Iterator[Source | Sou
     else:
         items = read_bytes(file.name, data, limits=limits.reading)
     for item in items:
-        yield replace(item, source_name=source_prefix(file.job_id) + item.source_name)
+        yield replace(item, source_name=source_prefix(file) + item.source_name)
 
 
 def _ingest_file(*, file: IngestJobFile, overrides: Overrides, limits: UploadLimits, beat) -> None:
@@ -343,8 +357,8 @@ def _ingest_file(*, file: IngestJobFile, overrides: Overrides, limits: UploadLim
     error = ""
     try:
         for outcome in ingest_sources(sources=_sources(file, limits), overrides=overrides):
-            new = _as_dict(outcome, prefix=source_prefix(file.job_id))
-            if _key(new) not in recorded and _stored_by_this_job(outcome):
+            new = _as_dict(outcome, prefix=source_prefix(file))
+            if _key(new) not in recorded and _stored_by_this_job(outcome, prefix=source_prefix(file)):
                 # the worker was stopped between storing the article and recording it: it is this job's
                 new = {**new, "status": "created"}
             recorded[_key(new)] = _merge(recorded.get(_key(new)), new)
@@ -366,10 +380,11 @@ def _ingest_file(*, file: IngestJobFile, overrides: Overrides, limits: UploadLim
     file.save(update_fields=["status", "error", "finished_at", "outcomes"])
 
 
-def _stored_by_this_job(outcome: Outcome) -> bool:
+def _stored_by_this_job(outcome: Outcome, *, prefix: str) -> bool:
     """An "unchanged" article stored under this outcome's own source name, which carries the job's prefix
-    (`source_prefix`): only this job's earlier attempt can have written it."""
-    if outcome.status != "unchanged" or outcome.article_id is None:
+    (`source_prefix`): only this job's earlier attempt can have written it. (A link has no prefix: any job
+    may have stored it.)"""
+    if not prefix or outcome.status != "unchanged" or outcome.article_id is None:
         return False
     stored_as = Article.objects.filter(pk=outcome.article_id).values_list("source_name", flat=True).first()
     return stored_as == outcome.source_name

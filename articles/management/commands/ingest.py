@@ -1,9 +1,11 @@
 import datetime
+import itertools
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import InterfaceError, OperationalError
 
+from articles.fetching import is_link, read_link
 from articles.ingest import Outcome, Overrides, ingest_sources
 from articles.parsing import ParserStopped
 from articles.sources import read_paths, web_address
@@ -18,12 +20,15 @@ def iso_date(value: str) -> datetime.date:
 
 class Command(BaseCommand):
     help = (
-        "Extract quotations from article files (.txt, .html, .json, .jsonl, directories, .zip) with spaCy, "
-        "attribute them and file them under statements. Safe to re-run: unchanged articles are skipped."
+        "Extract quotations from article files (.txt, .html, .json, .jsonl, directories, .zip) or web pages "
+        "(http(s) links) with spaCy, attribute them and file them under statements. Safe to re-run: unchanged "
+        "articles are skipped; a link fetched again with changed text updates its article."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("paths", nargs="+", type=Path, help="Files, directories or zip archives.")
+        parser.add_argument(
+            "paths", nargs="+", help="Files, directories, zip archives or links (http:// or https://)."
+        )
         parser.add_argument("--outlet", help="Outlet name for every article given.")
         parser.add_argument(
             "--published", type=iso_date, help="Publication date (YYYY-MM-DD) for every article."
@@ -39,13 +44,17 @@ class Command(BaseCommand):
             raise CommandError("--workers must be at least 1")
         if url is not None and not web_address(url):
             raise CommandError(f"--url {url!r}: not an http(s) address")
-        missing = [str(p) for p in paths if not p.exists()]
+        links = [p for p in paths if is_link(p)]
+        files = [Path(p) for p in paths if not is_link(p)]
+        missing = [str(p) for p in files if not p.exists()]
         for path in missing:
             self.stderr.write(f"{path}: no such file or directory")
-        sources = list(read_paths([p for p in paths if p.exists()]))
+        # Files are read at once (to count them); links are fetched one by one as the parser asks for them.
+        read = list(read_paths([p for p in files if p.exists()]))
+        sources = itertools.chain(read, (item for link in links for item in read_link(link)))
         overrides = Overrides(outlet=outlet, published=published, url=url)
         counts = {"created": 0, "unchanged": 0, "updated": 0, "failed": len(missing)}
-        progress = Progress(self.stdout, total=len(sources), enabled=verbosity > 0)
+        progress = Progress(self.stdout, total=len(read) + len(links), enabled=verbosity > 0)
         outcomes = ingest_sources(sources=sources, overrides=overrides, dry_run=dry_run, workers=workers)
         try:
             for outcome in outcomes:
