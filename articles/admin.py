@@ -1,8 +1,11 @@
 from django.contrib import admin, messages
 
+from articles.feeds import poll_now, schedule
 from articles.models import (
     Article,
     AuditEvent,
+    Feed,
+    FeedPoll,
     IngestJob,
     IngestJobFile,
     Outlet,
@@ -166,3 +169,49 @@ class IngestJobFileAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+class FeedPollInline(admin.TabularInline):
+    model = FeedPoll
+    fields = ["started_at", "status", "items_seen", "items_new", "articles_stored", "items_failed", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    max_num = 0  # the record of polls is the worker's, not edited by hand
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by("-started_at")
+
+
+@admin.register(Feed)
+class FeedAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "url",
+        "outlet",
+        "interval",
+        "active",
+        "last_polled_at",
+        "failures",
+        "next_poll_at",
+    ]
+    list_filter = ["active"]
+    search_fields = ["url", "title", "outlet"]
+    fields = ["url", "title", "outlet", "interval", "active", "next_poll_at", "last_polled_at", "failures",
+              "last_error", "etag", "last_modified", "created_by", "created_at"]  # fmt: skip
+    readonly_fields = ["next_poll_at", "last_polled_at", "failures", "last_error", "etag", "last_modified",
+                       "created_by", "created_at"]  # fmt: skip
+    inlines = [FeedPollInline]
+    actions = ["poll_selected_now"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        schedule()
+
+    @admin.action(description="Poll the selected feeds now")
+    def poll_selected_now(self, request, queryset) -> None:
+        for feed in queryset.filter(active=True):
+            poll_now(feed)
+        self.message_user(request, f"{queryset.filter(active=True).count()} feed(s) will be polled now.")

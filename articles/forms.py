@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.core.validators import URLValidator
 
-from articles.models import Label, Outlet, Speaker
+from articles.models import Feed, Label, Outlet, Speaker
 
 SORTS = {
     "outlets": ["-outlet_count", "-rendering_count", "-occasion_date", "pk"],
@@ -168,3 +168,21 @@ class UploadForm(forms.Form):
         ):
             self.add_error(None, problem)
         return data
+
+
+class FeedForm(forms.ModelForm):
+    """A feed to follow: its address, the outlet of its articles (optional) and how often to poll it."""
+
+    class Meta:
+        model = Feed
+        fields = ["url", "outlet", "interval"]
+        labels = {"url": "Feed address", "interval": "Poll every (minutes)"}
+        widgets = {"url": forms.URLInput(attrs={"placeholder": "https://…/rss.xml"})}
+        error_messages = {"url": {"unique": "This feed is already followed."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["url"].validators.append(
+            URLValidator(schemes=["http", "https"], message="Enter an http or https address.")
+        )
+        self.fields["url"].assume_scheme = "https"

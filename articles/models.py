@@ -557,7 +557,9 @@ class FeedItem(models.Model):
         FAILED = "failed", "failed"
 
     feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="items")
-    key = models.CharField(max_length=500, help_text="The item’s id in the feed, else its link (hashed if long).")
+    key = models.CharField(
+        max_length=500, help_text="The item’s id in the feed, else its link (hashed if long)."
+    )
     url = models.URLField(max_length=2000)
     title = models.CharField(max_length=500, blank=True)
     published = models.DateField(null=True, blank=True)

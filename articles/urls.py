@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.views import annotations, api, exports, pages, statements, uploads
+from articles.views import annotations, api, exports, feeds, pages, statements, uploads
 
 urlpatterns = [
     path("", statements.statement_list, name="statement_list"),
@@ -35,4 +35,11 @@ urlpatterns += [
     path("upload/", uploads.upload, name="upload"),
     path("upload/jobs/", uploads.job_list, name="job_list"),
     path("upload/jobs/<int:pk>/", uploads.job_detail, name="job_detail"),
+]
+
+# Admins' feeds, polled by the worker.
+urlpatterns += [
+    path("feeds/", feeds.feed_list, name="feed_list"),
+    path("feeds/<int:pk>/", feeds.feed_detail, name="feed_detail"),
+    path("feeds/<int:pk>/action/", feeds.feed_action, name="feed_action"),
 ]

@@ -27,3 +27,20 @@ def web(settings):
     server = WebServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """The real django-tasks-db backend instead of the suite's in-process one."""
+    from django.tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    task_backends.__dict__["settings"] = settings.TASKS  # the handler reads TASKS once, then caches it
+    task_backends["default"] = DatabaseBackend("default", {})
+    yield
+    # Forget all of it: the next test's first task reads TASKS again, restored by then (restoring the cached
+    # value here left the database backend in place for the tests that followed).
+    del task_backends["default"]
+    task_backends.__dict__.pop("settings", None)
+    task_backends._settings = None

@@ -41,7 +41,10 @@ def test_a_link_is_fetched_and_stored_as_an_article_named_by_its_address(web):
         "2024-03-05",
     )
     quote = Quote.objects.get()
-    assert quote.text == "The agreement is fair to every crew on the harbour," and quote.speaker.name == "Marta Kowal"
+    assert (
+        quote.text == "The agreement is fair to every crew on the harbour,"
+        and quote.speaker.name == "Marta Kowal"
+    )
     assert web.requests[0][1]["User-Agent"].startswith("Verbatim/")
 
 
@@ -128,12 +131,17 @@ def test_links_given_on_the_upload_page_are_fetched_by_the_job(admin_client, web
     job = IngestJob.objects.get()
     assert response.status_code == 302
     rows = list(job.files.order_by("position").values_list("name", "kind", "status", "error"))
-    assert [row[:3] for row in rows] == [(web.url("/strike"), "link", "done"), (web.url("/gone"), "link", "failed")]
+    assert [row[:3] for row in rows] == [
+        (web.url("/strike"), "link", "done"),
+        (web.url("/gone"), "link", "failed"),
+    ]
     job.refresh_from_db()
     assert (job.status, job.articles_created, job.sources_failed) == ("failed", 1, 1)
     html = admin_client.get(reverse("job_detail", args=[job.pk])).content.decode()
     assert f"the server answered 404 Not Found for {web.url('/gone')}" in html
-    assert Article.objects.get().source_name == web.url("/strike")  # no "upload N:" prefix: a link is its name
+    assert Article.objects.get().source_name == web.url(
+        "/strike"
+    )  # no "upload N:" prefix: a link is its name
 
 
 def test_every_line_of_the_links_box_that_is_no_address_is_named(admin_client):

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,11 +19,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
 from django.db.models import F
-from django.tasks import task_backends
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -303,20 +302,6 @@ def test_a_running_job_cannot_be_rerun():
 # --- a worker that dies mid-job --------------------------------------------------------------------------
 
 
-@pytest.fixture
-def database_tasks(settings):
-    """The real django-tasks-db backend instead of the suite's in-process one."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    task_backends.__dict__["settings"] = settings.TASKS  # the handler reads TASKS once, then caches it
-    task_backends["default"] = DatabaseBackend("default", {})
-    yield
-    # Forget all of it: the next test's first task reads TASKS again, restored by then (restoring the cached
-    # value here left the database backend in place for the tests that followed).
-    del task_backends["default"]
-    task_backends.__dict__.pop("settings", None)
-    task_backends._settings = None
-
-
 class WorkerKilled(BaseException):
     """Stands for SIGKILL: nothing in the worker gets to record it."""
 
@@ -446,8 +431,9 @@ def synthetic(n: int) -> str:
     )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_killed_db_worker_is_replaced_and_the_job_finishes_without_duplicates(tmp_path):
+def worker_environment(tmp_path: Path) -> tuple[dict, list[str], Callable[[str], tuple]]:
+    """What a `manage.py` subprocess needs to share this test's database (a transaction=True test), and a
+    function that reads a row of it."""
     env = {
         **os.environ, "TASKS_BACKEND": "database", "HTTPS": "0", "DEBUG": "0",
         "SECRET_KEY": "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
@@ -471,6 +457,13 @@ def test_a_killed_db_worker_is_replaced_and_the_job_finishes_without_duplicates(
         def query(sql):
             with sqlite3.connect(path) as db:
                 return db.execute(sql).fetchone()
+
+    return env, manage, query
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_db_worker_is_replaced_and_the_job_finishes_without_duplicates(tmp_path):
+    env, manage, query = worker_environment(tmp_path)
 
     def shell(code: str) -> str:
         done = subprocess.run(

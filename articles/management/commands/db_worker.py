@@ -2,7 +2,8 @@
 
 Its claim loop begins an exclusive transaction before the handler that rides out a locked SQLite database, so
 a write holding SQLite's lock past the timeout ended an idle worker with an OperationalError and left its
-queue unserved. Here the worker starts again after a pause; any other error still stops it.
+queue unserved. Here the worker starts again after a pause; any other error still stops it. A worker that
+starts also makes sure the feeds' polling task is queued (a worker killed during a poll took it along).
 (INSTALLED_APPS lists `articles` before `django_tasks_db`, so this command is the one `manage.py` runs.)
 """
 
@@ -13,6 +14,8 @@ from django.db import OperationalError
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.utils import is_locked_database_exception
 
+from articles.feeds import schedule as schedule_feeds
+
 logger = logging.getLogger(__name__)
 PAUSE_SECONDS = 1.0
 
@@ -21,6 +24,7 @@ class Command(db_worker.Command):
     help = db_worker.Command.help
 
     def handle(self, *args, **options) -> None:
+        schedule_feeds()
         while True:
             try:
                 return super().handle(*args, **options)
