@@ -122,6 +122,8 @@ def fetch(
             raise FetchError(url, f"redirect loop: {current} was reached twice")
         if len(seen) > limits.max_redirects:
             raise FetchError(url, f"too many redirects (more than {limits.max_redirects})")
+        if time.monotonic() - started > limits.deadline:
+            raise FetchError(url, f"the page took longer than {limits.deadline:g} s to arrive")
         seen.append(current)
         response = _request(current, accept=accept, etag=etag, last_modified=last_modified, limits=limits)
         try:

@@ -22,7 +22,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from articles import corrections
-from articles.models import Article, AuditEvent, IngestJob, Quote, Speaker, Statement, VariantLabel
+from articles.models import Article, AuditEvent, Feed, IngestJob, Quote, Speaker, Statement, VariantLabel
 from tests.factories import make_statement_with_renderings, make_user
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +75,10 @@ MATRIX = [
     Row("upload", "post", ADMINS_WRITE, (), {"files": "@upload_file"}),
     Row("job_list", "get", ADMINS_READ),
     Row("job_detail", "get", ADMINS_READ, ("job",)),
+    Row("feed_list", "get", ADMINS_READ),
+    Row("feed_list", "post", ADMINS_WRITE, (), {"url": "https://example.org/news.xml", "interval": "60"}),
+    Row("feed_detail", "get", ADMINS_READ, ("feed",)),
+    Row("feed_action", "post", ADMINS_WRITE, ("feed",), {"action": "pause"}),
     Row("login", "get", PUBLIC),
     Row("login", "post", PUBLIC, (), {"username": "nobody", "password": "wrong"}),  # the form again
     Row("logout", "post", dict.fromkeys(ROLES, "done")),
@@ -98,7 +102,7 @@ def test_the_matrix_has_a_row_for_every_url_of_the_site():
     # Every page and endpoint is tried with each method it answers; writes are the POST rows.
     assert {row.name for row in MATRIX if row.method == "post"} >= {
         "label_quote", "confirm_label", "move_quote", "change_speaker", "reject_quote", "merge_statements",
-        "set_reference", "merge_speakers", "undo", "upload", "login", "logout",
+        "set_reference", "merge_speakers", "undo", "upload", "login", "logout", "feed_list", "feed_action",
     }  # fmt: skip
 
 
@@ -112,7 +116,9 @@ def world():
     author = make_user("journalist", username="author")
     corrections.add_label(actor=author, quote=quote, label="trimmed", severity=1)
     job = IngestJob.objects.create(status="succeeded")
+    feed = Feed.objects.create(url="https://example.org/feed.xml")
     return {
+        "feed": feed.pk,
         "statement": a.pk,
         "other_statement": b.pk,
         "quote": quote.pk,
@@ -160,6 +166,7 @@ def state() -> tuple:
         AuditEvent.objects.count(),
         IngestJob.objects.count(),
         Article.objects.count(),
+        sorted(Feed.objects.values_list("url", "active")),
     )
 
 

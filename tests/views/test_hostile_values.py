@@ -1,7 +1,7 @@
 """Every form a user can reach, every field, hostile values: an answer with a message, never a server error.
 
-The journalists' write endpoints are covered in test_annotations.py (HOSTILE there); here the upload form, the
-statements filters, the login form and every add form and list of the admin."""
+The journalists' write endpoints are covered in test_annotations.py (HOSTILE there); here the upload and feed
+forms, the statements filters, the login form and every add form and list of the admin."""
 
 import pytest
 from django.contrib import admin
@@ -22,10 +22,19 @@ def world():
 
 def test_the_upload_form_answers_hostile_values_in_every_field(client, world):
     client.force_login(make_user("admin"))
-    fields = {"text": "", "outlet": "", "published": "", "url": ""}
+    fields = {"text": "", "links": "", "outlet": "", "published": "", "url": ""}
     for field in fields:
         for value in HOSTILE:
             response = client.post(reverse("upload"), {**fields, field: value})
+            assert response.status_code < 500, (field, value[:20])
+
+
+def test_the_feed_form_answers_hostile_values_in_every_field(client, world):
+    client.force_login(make_user("admin"))
+    fields = {"url": "https://example.org/feed.xml", "outlet": "", "interval": "60"}
+    for field in fields:
+        for value in HOSTILE:
+            response = client.post(reverse("feed_list"), {**fields, field: value})
             assert response.status_code < 500, (field, value[:20])
 
 
