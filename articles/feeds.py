@@ -92,19 +92,18 @@ def poll_feed(
     )
     entries = parsed.entries[:MAX_ITEMS_PER_POLL]
     poll.items_seen = len(entries)
+    due = []
     for entry in entries:
         item, new = _remember(feed, entry, now=now)
         poll.items_new += new
         if item is None:
-            poll.items_failed += new
-            continue
-        if item.status == FeedItem.Status.PENDING or (
+            poll.items_failed += new  # an entry with no web address: named once, when first seen
+        elif item.status == FeedItem.Status.PENDING or (
             item.status == FeedItem.Status.FAILED and item.attempts < MAX_ATTEMPTS
         ):
-            stored = _ingest(feed, item)
-            poll.articles_stored += stored
-            poll.items_failed += item.status == FeedItem.Status.FAILED
-            Feed.objects.filter(pk=feed.pk).update(next_poll_at=timezone.now() + LEASE)
+            due.append(item)
+    poll.articles_stored, failed = _ingest(feed, due)
+    poll.items_failed += failed
     return _finished(feed, poll, FeedPoll.Status.OK, now=now)
 
 
@@ -132,21 +131,26 @@ def _remember(feed: Feed, entry, *, now: datetime.datetime) -> tuple[FeedItem | 
     return item, created
 
 
-def _ingest(feed: Feed, item: FeedItem) -> int:
-    """Fetch and ingest one item's page; returns 1 if an article was stored or updated."""
-    sources = [_with_item_facts(source, item) for source in read_link(item.url)]
-    overrides = Overrides(outlet=feed.outlet or None)
-    item.attempts += 1
-    item.status, item.error = FeedItem.Status.STORED, ""
+def _ingest(feed: Feed, items: list[FeedItem]) -> tuple[int, int]:
+    """Fetch and ingest the items' pages in one batch (a page is parsed while the next is fetched). Returns
+    how many articles were stored or updated, and how many items failed."""
+    waiting: dict[str, list[FeedItem]] = {}
+    for item in items:
+        waiting.setdefault(item.url, []).append(item)
+        item.attempts += 1
+        item.status, item.error = FeedItem.Status.STORED, ""
+    sources = (_with_item_facts(source, item) for item in items for source in read_link(item.url))
     stored = 0
-    for outcome in ingest_sources(sources=sources, overrides=overrides):
+    for outcome in ingest_sources(sources=sources, overrides=Overrides(outlet=feed.outlet or None)):
+        item = waiting[outcome.source_name].pop(0)
         if outcome.status == "failed":
             item.status, item.error = FeedItem.Status.FAILED, outcome.message
         else:
             item.article_id = outcome.article_id
             stored += outcome.status in {"created", "updated"}
-    item.save(update_fields=["attempts", "status", "error", "article"])
-    return stored
+        item.save(update_fields=["attempts", "status", "error", "article"])
+        Feed.objects.filter(pk=feed.pk).update(next_poll_at=timezone.now() + LEASE)  # still polling
+    return stored, sum(item.status == FeedItem.Status.FAILED for item in items)
 
 
 def _with_item_facts(source, item: FeedItem):
