@@ -169,7 +169,7 @@ class Statement(models.Model):
     )
     rendering_count = models.PositiveIntegerField(default=0)
     outlet_count = models.PositiveIntegerField(
-        default=0, help_text="Distinct outlets; each article without a named outlet counts as its own."
+        default=0, help_text="Distinct named outlets (an article whose outlet is not stated is not counted)."
     )
     divergence = models.FloatField(
         default=0.0,

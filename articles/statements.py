@@ -72,15 +72,11 @@ def recompute(
         wording = wordings[statement_id].setdefault((text, kind), _Wording(first, text, kind, 0))
         wording.count += count
         speakers[statement_id][(speaker_id, decided_by)] += count
-    reach = {
-        statement_id: (first_date, outlets + articles_without_outlet)
-        for statement_id, first_date, outlets, articles_without_outlet in rendered.values("statement_id")
-        .annotate(
-            first_date=Min("article__published"),
-            outlets=Count("article__outlet", distinct=True),
-            without=Count("article", distinct=True, filter=Q(article__outlet__isnull=True)),
-        )
-        .values_list("statement_id", "first_date", "outlets", "without")
+    reach = {  # an article whose outlet is not stated is no distinct outlet: it may be any of them
+        statement_id: (first_date, outlets)
+        for statement_id, first_date, outlets in rendered.values("statement_id")
+        .annotate(first_date=Min("article__published"), outlets=Count("article__outlet", distinct=True))
+        .values_list("statement_id", "first_date", "outlets")
     }
     changed, gone = [], []
     for statement in Statement.objects.filter(pk__in=ids).only(

@@ -284,3 +284,20 @@ def test_a_short_unattributed_quote_is_kept_only_when_another_outlet_quotes_the_
     gamble = Quote.objects.get(text="The new levy is a reckless gamble with the port’s money,")
     assert Quote.objects.get(text="reckless gamble").statement == gamble.statement
     assert not Quote.objects.filter(text="historic").exists()
+
+
+def test_only_named_outlets_count_towards_a_statements_reach():
+    """An article whose outlet is not stated may be any outlet, the same as a named one: it is no outlet of its
+    own (issue: the demo's header said "2 outlets" over cards that said "outlet not stated")."""
+    words = "“We will rebuild the harbour wall before the winter storms,” said mayor Ines Duarte on Monday."
+    sources = [
+        Source("a.txt", words, "Harbour wall", outlet="Valley Post"),
+        Source("b.txt", words + " The council agreed.", "Harbour wall"),
+        Source("c.txt", words + " Residents cheered.", "Harbour wall"),
+    ]
+    list(ingest_sources(sources=sources))
+    statement = Statement.objects.get()
+    assert (statement.rendering_count, statement.outlet_count) == (3, 1)
+    list(ingest_sources(sources=[Source("d.txt", words + " Work starts soon.", "Wall", outlet="Coast News")]))
+    statement.refresh_from_db()
+    assert (statement.rendering_count, statement.outlet_count) == (4, 2)
