@@ -3,8 +3,8 @@
 A link comes from an admin, a feed item from a feed's publisher: either may point anywhere, so every request
 is checked before it is sent. Only http(s); the host's addresses are resolved here and every one must be a
 public address (no loopback, private, link-local or reserved ones: server-side request forgery) or in
-`settings.FETCH_ALLOWED_NETWORKS` (an intranet; tests serve pages from 127.0.0.1); the connection goes to the address
-that was checked, so a second DNS answer cannot swap it. Redirects are followed by hand, each hop checked the
+`settings.FETCH_ALLOWED_NETWORKS` (an intranet; tests serve pages from 127.0.0.1); the connection goes to the
+address that was checked, so a second DNS answer cannot swap it. Redirects are followed by hand, each hop checked the
 same way, at most `max_redirects`. The body is read in chunks up to `max_bytes` (decompressed), under a
 deadline for the whole fetch, and only of the content types asked for.
 
@@ -36,7 +36,7 @@ __all__ = [
     "read_link",
 ]
 
-USER_AGENT = "Verbatim/0.1 (newsroom quote tracker; +https://github.com/verbatim)"
+USER_AGENT = "Verbatim/0.1 (compares how news outlets quoted a statement; fetches pages an admin asked for)"
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 # Feeds are served under many types; what is not a feed is told by the feed reader, not by the header.
 FEED_TYPES = (
@@ -125,7 +125,9 @@ def fetch(
         if time.monotonic() - started > limits.deadline:
             raise FetchError(url, f"the page took longer than {limits.deadline:g} s to arrive")
         seen.append(current)
-        response = _request(current, accept=accept, etag=etag, last_modified=last_modified, limits=limits)
+        pool, response = _request(
+            current, accept=accept, etag=etag, last_modified=last_modified, limits=limits
+        )
         try:
             if response.status in REDIRECTS:
                 location = response.headers.get("Location")
@@ -136,6 +138,7 @@ def fetch(
             return _result(url, current, response, accept=accept, limits=limits, started=started)
         finally:
             response.release_conn()
+            pool.close()
 
 
 def _result(
@@ -198,7 +201,7 @@ def _content_type(value: str) -> tuple[str, str | None]:
 
 def _request(
     url: str, *, accept: tuple[str, ...], etag: str, last_modified: str, limits: FetchLimits
-) -> urllib3.BaseHTTPResponse:
+) -> tuple[urllib3.HTTPConnectionPool, urllib3.BaseHTTPResponse]:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in {"http", "https"} or not parts.hostname:
@@ -236,21 +239,27 @@ def _request(
         headers["If-Modified-Since"] = last_modified
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
-        return pool.urlopen(
+        return pool, pool.urlopen(
             "GET", target, headers=headers, redirect=False, retries=False, preload_content=False
         )
-    except urllib3.exceptions.NewConnectionError as error:  # (a subclass of the timeout: caught first)
-        raise FetchError(url, f"cannot connect to {host}:{port}: {_reason(error)}") from None
-    except urllib3.exceptions.ConnectTimeoutError:
-        raise FetchError(url, f"{host} did not answer within {limits.connect_timeout:g} s") from None
-    except urllib3.exceptions.ReadTimeoutError:
-        raise FetchError(
-            url, f"{host} accepted the connection but sent nothing for {limits.read_timeout:g} s"
-        ) from None
-    except urllib3.exceptions.SSLError as error:
-        raise FetchError(url, f"secure connection to {host} failed: {_reason(error)}") from None
     except (urllib3.exceptions.HTTPError, OSError) as error:
-        raise FetchError(url, f"cannot connect to {host}: {_reason(error)}") from None
+        pool.close()
+        raise _failure(url, host, port, error, limits) from None
+
+
+def _failure(url: str, host: str, port: int, error: Exception, limits: FetchLimits) -> FetchError:
+    # NewConnectionError is a subclass of ConnectTimeoutError: it is asked first.
+    if isinstance(error, urllib3.exceptions.NewConnectionError):
+        return FetchError(url, f"cannot connect to {host}:{port}: {_reason(error)}")
+    if isinstance(error, urllib3.exceptions.ConnectTimeoutError):
+        return FetchError(url, f"{host} did not answer within {limits.connect_timeout:g} s")
+    if isinstance(error, urllib3.exceptions.ReadTimeoutError):
+        return FetchError(
+            url, f"{host} accepted the connection but sent nothing for {limits.read_timeout:g} s"
+        )
+    if isinstance(error, urllib3.exceptions.SSLError):
+        return FetchError(url, f"secure connection to {host} failed: {_reason(error)}")
+    return FetchError(url, f"cannot connect to {host}: {_reason(error)}")
 
 
 def _checked_address(url: str, host: str, port: int) -> str:

@@ -1,12 +1,14 @@
 """Fetching links and feeds from a real local HTTP server: limits, redirects and refused addresses."""
 
 import gzip
+import ipaddress
 import socket
+import subprocess
 
 import pytest
 
 from articles.fetching import FEED_TYPES, FetchError, FetchLimits, _public, fetch
-from tests.web import Reply, page
+from tests.web import Reply, WebServer, page
 
 
 def refused(url: str, **kwargs) -> str:
@@ -141,3 +143,22 @@ def test_a_redirect_to_a_private_address_is_refused(web):
 )
 def test_which_addresses_count_as_public(address, public):
     assert _public(address) is public
+
+
+def test_a_certificate_that_is_not_trusted_is_refused(tmp_path, settings):
+    """The connection goes to the checked address, but the certificate is still verified (here: self-signed)."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    settings.FETCH_ALLOWED_NETWORKS = [ipaddress.ip_network("127.0.0.0/8")]
+    server = WebServer(certificate=(str(cert), str(key))).start()
+    try:
+        server.routes["/story"] = Reply(page("Strike ends", "Workers returned."))
+        message = refused(server.url("/story"))
+        assert message.startswith("secure connection to 127.0.0.1 failed: ") and "certificate" in message
+        assert not server.requests
+    finally:
+        server.stop()

@@ -1,6 +1,7 @@
 """A real HTTP server on 127.0.0.1 for tests of links and feeds: each path answers what the test sets."""
 
 import gzip
+import ssl
 import threading
 import time
 from collections.abc import Callable
@@ -22,7 +23,8 @@ Route = Reply | Callable[[BaseHTTPRequestHandler], Reply]
 
 
 class WebServer:
-    def __init__(self) -> None:
+    def __init__(self, *, certificate: tuple[str, str] | None = None) -> None:
+        """`certificate`: (cert file, key file) to serve HTTPS."""
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []  # (path, headers) of every request
         server = self
@@ -56,12 +58,18 @@ class WebServer:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        self.scheme = "http"
+        if certificate:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*certificate)
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            self.scheme = "https"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def base(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{self.scheme}://{host}:{port}"
 
     def url(self, path: str) -> str:
         return self.base + path
