@@ -36,6 +36,7 @@ from articles.nlp.text import PreparedText, prepare_text
 from articles.parsing import Parsers
 from articles.sources import Source, SourceError
 from articles.statements import recompute
+from articles.versions import keep_version, record_changes
 
 logger = logging.getLogger(__name__)
 
@@ -214,11 +215,13 @@ def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCac
             "published_guessed": published_guessed,
             "content_hash": item.content_hash,
         }
+        earlier = None
         if article is None:
             article = Article.objects.create(source_name=source.source_name, body=prepared.body, **fields)
             status, kept = "created", _Manual()
         else:
             kept = _Manual.take(article)
+            earlier = keep_version(article)  # the text it replaces is kept, with its renderings
             article.quotes.all().delete()  # automatic results are replaced; manual ones are re-applied below
             for name, value in fields.items():
                 setattr(article, name, value)
@@ -235,6 +238,8 @@ def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCac
         statements = _file(quotes=quotes, matched=matched)
         _save_quotes(quotes, item.quotes)
         kept.reapply(quotes)
+        if earlier is not None:
+            record_changes(earlier, quotes)
         recompute(statements | kept.statements, speakers_changed=bool(kept.by_text))
     return Outcome(
         status,

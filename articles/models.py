@@ -484,6 +484,71 @@ class IngestJobFile(models.Model):
         return self.name
 
 
+class ArticleVersion(models.Model):
+    """An earlier text of an article, kept when the same source (a link, a file name) came back changed.
+
+    The article row always holds the newest text; its versions, numbered from 1, the ones before it, each with
+    the quotes found in it (for the changes they show, `articles.versions`)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=1000, blank=True)
+    body = models.TextField()
+    url = models.URLField(max_length=2000, blank=True)
+    published = models.DateField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64)
+    stored_at = models.DateTimeField(help_text="When this text was stored.")
+    replaced_at = models.DateTimeField(default=timezone.now, help_text="When a newer text replaced it.")
+    # [{"text", "kind", "speaker", "statement", "start", "end"}]: its renderings, as they were
+    quotes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="articleversion_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} (version {self.number})"
+
+
+class QuoteChange(models.Model):
+    """A rendering that changed between two versions of an article: its words, its speaker, or it went."""
+
+    class Kind(models.TextChoices):
+        WORDS = "words", "words changed"
+        SPEAKER = "speaker", "speaker changed"
+        REMOVED = "removed", "removed"
+        ADDED = "added", "added"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quote_changes")
+    version = models.ForeignKey(
+        ArticleVersion,
+        on_delete=models.CASCADE,
+        related_name="changes",
+        help_text="The text before the change.",
+    )
+    statement = models.ForeignKey(
+        Statement, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes"
+    )
+    quote = models.ForeignKey(
+        Quote, null=True, blank=True, on_delete=models.SET_NULL, related_name="changes",
+        help_text="The rendering after the change (none once removed, or after a later version).",
+    )  # fmt: skip
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    before_text = models.TextField(blank=True)
+    after_text = models.TextField(blank=True)
+    before_speaker = models.CharField(max_length=300, blank=True)
+    after_speaker = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["article", "version", "pk"]
+        indexes = [models.Index(fields=["statement"], name="quotechange_statement_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.before_text[:40]} → {self.after_text[:40]}"
+
+
 class Feed(models.Model):
     """An RSS or Atom feed an admin follows: the worker polls it (`articles.feeds`) and ingests its new items.
 
