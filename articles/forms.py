@@ -3,7 +3,7 @@ import re
 from django import forms
 from django.core.validators import URLValidator
 
-from articles.models import Feed, Label, Outlet, Speaker
+from articles.models import Feed, Label, Outlet, QuoteChange, Speaker
 
 SORTS = {
     "outlets": ["-outlet_count", "-rendering_count", "-occasion_date", "pk"],
@@ -51,6 +51,7 @@ class StatementFilterForm(forms.Form):
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
     several_outlets = forms.BooleanField(required=False, label="Reported by two or more outlets")
+    changed = forms.BooleanField(required=False, label="Changed after publication")
     label = forms.ChoiceField(choices=[("", "any label"), *Label.choices], required=False)
     sort = forms.ChoiceField(
         choices=[("outlets", "most outlets"), ("divergent", "most divergent"), ("newest", "newest")],
@@ -80,6 +81,8 @@ class StatementFilterForm(forms.Form):
             statements = statements.filter(occasion_date__lte=data["date_to"])
         if data.get("several_outlets"):
             statements = statements.filter(outlet_count__gte=2)
+        if data.get("changed"):
+            statements = statements.filter(pk__in=QuoteChange.objects.values("statement_id"))
         if data.get("label"):
             statements = statements.filter(renderings__labels__label=data["label"]).distinct()
         return statements.order_by(*SORTS[data.get("sort") or "outlets"])

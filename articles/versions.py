@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from articles.models import Article, ArticleVersion, Quote, QuoteChange, Statement
 from articles.nlp.matching import normalize
 
-__all__ = ["keep_version", "record_changes"]
+__all__ = ["History", "history", "keep_version", "record_changes"]
 
 # How alike (rapidfuzz's ratio, 0-100, of the normalised words) a new rendering must be to an old one to be
 # that rendering reworded rather than another quotation: a corrected word or two keeps a sentence above it.
@@ -131,3 +131,39 @@ def _pairs(
             pairs.append((old, None))
     pairs += [(None, new) for new in left]
     return pairs
+
+
+@dataclass(frozen=True)
+class Step:
+    """One replacement of an article's text: the version replaced, what became of its renderings, and the
+    paragraphs that went and came."""
+
+    version: ArticleVersion
+    changes: tuple[QuoteChange, ...]
+    removed: tuple[str, ...]
+    added: tuple[str, ...]
+
+
+History = list[Step]
+
+
+def history(article: Article) -> History:
+    """The article's replacements, newest first."""
+    versions = list(article.versions.order_by("number").prefetch_related("changes"))
+    texts = [v.body for v in versions] + [article.body]
+    steps = []
+    for version, newer in zip(versions, texts[1:], strict=True):
+        old, new = _paragraphs(version.body), _paragraphs(newer)
+        steps.append(
+            Step(
+                version=version,
+                changes=tuple(version.changes.all()),
+                removed=tuple(p for p in old if p not in set(new)),
+                added=tuple(p for p in new if p not in set(old)),
+            )
+        )
+    return steps[::-1]
+
+
+def _paragraphs(body: str) -> list[str]:
+    return [" ".join(p.split()) for p in body.split("\n\n") if p.strip()]

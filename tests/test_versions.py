@@ -2,12 +2,15 @@
 rendering that changed (words, speaker, removed, added) is recorded against its statement."""
 
 import datetime
+import io
 
 import pytest
+from django.urls import reverse
 
 from articles.ingest import ingest_sources
 from articles.models import Article, ArticleVersion, QuoteChange, Statement
 from articles.sources import Source
+from tests.web import Reply, page
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +88,56 @@ def test_the_statement_of_a_rendering_removed_after_publication_keeps_the_record
     assert statement.renderings.get().article.outlet.name == "Coast News"
     # words, speaker, removed and added: each flags its own statement
     assert Statement.objects.filter(changes__isnull=False).distinct().count() == 4
+
+
+# --- the pages ----------------------------------------------------------------------------------------------
+
+
+def test_the_pages_show_what_changed_after_publication(client):
+    ingest("“We kept every library open,” said mayor Ines Duarte on Monday.", name="council.txt", outlet="Post")
+    ingest(FIRST)
+    ingest(SECOND)
+    article = Article.objects.get(source_name="https://example.org/strike")
+    html = client.get(reverse("article_detail", args=[article.pk])).content.decode()
+    assert "Changed after publication" in html and "Version 2 replaced version 1" in html
+    assert "“The agreement is fair to every crew on the harbour,”</del>" in html
+    assert 'Jonas Weber</del> → <ins><span class="visually-hidden">after: </span>Piet Claes</ins>' in html
+    assert "Paragraphs: 3 removed, 3 added" in html
+
+    words = QuoteChange.objects.get(kind="words")
+    html = client.get(reverse("statement_detail", args=[words.statement_id])).content.decode()
+    assert "changed after publication</a>" in html  # the card's flag
+    assert (
+        "Harbour Gazette</a>," in html
+        and "“The agreement is fair to most crews on the harbour,”</ins>" in html
+    )
+
+    listed = client.get(reverse("statement_list"), {"changed": "on"}).context["page"].object_list
+    changed = set(QuoteChange.objects.exclude(statement=None).values_list("statement_id", flat=True))
+    # words, speaker and added; the removed rendering's statement went with its only rendering
+    assert {s.pk for s in listed} == changed and len(changed) == 3 and Statement.objects.count() == 4
+
+    html = client.get(reverse("outlet_detail", args=[article.outlet_id])).content.decode()
+    assert "4 changes to quotations after publication" in html
+
+    data = client.get(reverse("api_statement_detail", args=[words.statement_id])).json()
+    [change] = data["changed_after_publication"]
+    assert (change["kind"], change["before"]["text"], change["after"]["text"]) == (
+        "words",
+        words.before_text,
+        words.after_text,
+    )
+
+
+def test_a_page_fetched_again_with_other_words_keeps_its_first_version(web):
+    """The same through a link: the article is updated, its first text kept."""
+    from django.core.management import call_command
+
+    web.routes["/strike"] = Reply(page("Harbour strike ends", *FIRST.split("\\n\\n")))
+    call_command("ingest", web.url("/strike"), stdout=io.StringIO())
+    web.routes["/strike"] = Reply(page("Harbour strike ends", *SECOND.split("\\n\\n")))
+    out = io.StringIO()
+    call_command("ingest", web.url("/strike"), stdout=out)
+    assert "1 updated" in out.getvalue()
+    article = Article.objects.get()
+    assert article.versions.count() == 1 and QuoteChange.objects.filter(article=article).count() == 4

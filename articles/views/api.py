@@ -5,7 +5,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 from articles.forms import StatementFilterForm
-from articles.models import Quote, Statement
+from articles.models import Quote, QuoteChange, Statement
 from articles.views.statements import renderings_of
 
 PAGE_SIZE = 50
@@ -74,4 +74,26 @@ def statement_detail(request: HttpRequest, pk: int) -> JsonResponse:
         return JsonResponse({"error": f"no statement {pk}"}, status=404)
     data = statement_json(statement)
     data["renderings"] = [rendering_json(q) for q in renderings_of(statement)]
+    data["changed_after_publication"] = [
+        change_json(change) for change in statement.changes.select_related("article__outlet", "version")
+    ]
     return JsonResponse(data)
+
+
+def change_json(change: QuoteChange) -> dict:
+    return {
+        "kind": change.kind,
+        "article": change.article_id,
+        "outlet": change.article.outlet.name if change.article.outlet else None,
+        "before": {
+            "text": change.before_text,
+            "speaker": change.before_speaker,
+            "from": change.version.stored_at.isoformat(),
+        },
+        "after": {
+            "text": change.after_text,
+            "speaker": change.after_speaker,
+            "from": change.version.replaced_at.isoformat(),
+        },
+        "quote": change.quote_id,
+    }

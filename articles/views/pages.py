@@ -8,8 +8,9 @@ from django.views.decorators.http import require_GET
 
 from articles.comparison import segments
 from articles.forms import typed_text
-from articles.models import Article, AuditEvent, Outlet, Quote, Speaker, Statement
+from articles.models import Article, AuditEvent, Outlet, Quote, QuoteChange, Speaker, Statement
 from articles.roles import can_annotate
+from articles.versions import history
 
 PAGE_SIZE = 50
 SUGGESTIONS = 20  # names offered as a journalist types
@@ -21,7 +22,12 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quotes = list(
         article.quotes.filter(not_a_quote=False).select_related("speaker", "statement").order_by("start")
     )
-    context = {"article": article, "quotes": quotes, "segments": segments(article.body, quotes)}
+    context = {
+        "article": article,
+        "quotes": quotes,
+        "segments": segments(article.body, quotes),
+        "history": history(article),
+    }
     return render(request, "articles/article_detail.html", context)
 
 
@@ -78,5 +84,12 @@ def outlet_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # A rendering "differs" when its words are not those of its statement's reference.
     differing = renderings.exclude(statement__reference__normalized=F("normalized")).count() if total else 0
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"outlet": outlet, "page": page, "renderings": total, "differing": differing}
+    changes = QuoteChange.objects.filter(article__outlet=outlet).count()
+    context = {
+        "outlet": outlet,
+        "page": page,
+        "renderings": total,
+        "differing": differing,
+        "changes": changes,
+    }
     return render(request, "articles/outlet_detail.html", context)

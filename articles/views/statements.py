@@ -145,6 +145,9 @@ def statement_page(
         comparison = compare(
             reference=reference, wordings=wordings, wordings_total=total, quotes=quotes, stored=stored
         )
+    changes = list(
+        statement.changes.select_related("article__outlet", "version").order_by("-version__replaced_at")
+    )
     history = list(statement.audit_events.select_related("actor").order_by("-at")[:50])
     # corrections already undone keep their place in the history, without an Undo button
     undone = AuditEvent.objects.undone_among(event for event in history if event.undoable)
@@ -155,6 +158,8 @@ def statement_page(
         "page": page,
         "history": history,
         "undone": undone,
+        "changes": changes,
+        "changed_articles": {change.article_id for change in changes},
         "can_annotate": can_annotate(request.user),
         "labels": Label.choices,
         "error": error,

@@ -59,14 +59,14 @@ def test_an_inferred_speaker_says_so(client):
     assert "inferred from other outlets" in html and "“a mathematician”" in html
 
 
-@pytest.mark.parametrize(("renderings", "queries"), [(2, 4), (9, 4), (25, 9), (60, 9)])
+@pytest.mark.parametrize(("renderings", "queries"), [(2, 5), (9, 5), (25, 10), (60, 10)])
 def test_the_statement_page_costs_a_constant_number_of_queries(
     client, django_assert_num_queries, renderings, queries
 ):
     statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=renderings)
-    # Up to a page of articles: the statement, its renderings, their labels, the history. Past that: the
-    # statement, its reference, the articles counted and one page of them, that page's renderings and their
-    # labels, the wordings counted and their first renderings, the history.
+    # Up to a page of articles: the statement, its renderings, their labels, its changes after publication, the
+    # history. Past that: the statement, its reference, the articles counted and one page of them, that page's
+    # renderings and their labels, the wordings counted and their first renderings, the changes, the history.
     with django_assert_num_queries(queries):
         assert client.get(statement_url(statement)).status_code == 200
 
@@ -78,7 +78,7 @@ def test_the_article_page_highlights_quotes_in_constant_queries(client, django_a
     article = make_article(body=body)
     for word in words:
         make_quote(article=article, text=word, statement=Statement.objects.create())
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the article, its quotes, its earlier versions
         html = client.get(reverse("article_detail", args=[article.pk])).content.decode()
     assert html.count('class="q q-direct"') == quotes
 
@@ -115,7 +115,7 @@ def test_the_speaker_page_lists_names_statements_and_outlets(client, django_asse
 def test_the_outlet_page_counts_renderings_that_differ(client, django_assert_num_queries, articles):
     statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=articles)
     outlet = statement.reference.article.outlet
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         html = client.get(reverse("outlet_detail", args=[outlet.pk])).content.decode()
     assert "1 rendering of statements" in html and "0 (0%) differ" in html
 
@@ -159,7 +159,7 @@ def test_the_api_costs_a_constant_number_of_queries(client, django_assert_num_qu
         )
     with django_assert_num_queries(2):  # count, page
         client.get(reverse("api_statement_list"))
-    with django_assert_num_queries(3):  # statement, renderings, labels
+    with django_assert_num_queries(4):  # statement, renderings, labels, changes after publication
         client.get(reverse("api_statement_detail", args=[statement.pk]))
 
 
