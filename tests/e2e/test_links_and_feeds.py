@@ -1,5 +1,6 @@
 """An admin gives links on the upload page and follows a feed, in the browser, against a local web server."""
 
+import io
 import re
 
 import pytest
@@ -101,4 +102,37 @@ def test_an_admin_follows_a_feed_and_the_worker_brings_its_articles(
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("feed-detail-390")
     assert Feed.objects.count() == 2 and Article.objects.count() == 1
+    assert csp_violations == []
+
+
+def test_a_reader_sees_what_changed_after_publication(
+    live_server, page: Page, web, screenshot, csp_violations
+):
+    from django.core.management import call_command
+
+    from tests.test_versions import FIRST, SECOND
+
+    web.routes["/strike"] = Reply(news_page("Harbour strike ends", *FIRST.split("\n\n")))
+    call_command("ingest", web.url("/strike"), stdout=io.StringIO())
+    web.routes["/strike"] = Reply(news_page("Harbour strike ends", *SECOND.split("\n\n")))
+    call_command("ingest", web.url("/strike"), stdout=io.StringIO())
+    article = Article.objects.get()
+
+    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    versions = page.locator("section.versions")
+    expect(versions.get_by_role("heading", name="Version 2 replaced version 1")).to_be_visible()
+    expect(versions.locator(".badge.change-words")).to_have_text("words changed")
+    versions.get_by_text("Paragraphs: 3 removed, 3 added").click()
+    screenshot("article-versions-1440")
+    versions.locator(".badge.change-words").locator("xpath=..").get_by_role("link", name="statement").click()
+    expect(page).to_have_url(re.compile(r"/statements/\d+/$"))
+    expect(page.locator(".card .badge.changed")).to_have_text("changed after publication")
+    expect(page.locator("#changes-title")).to_be_visible()
+    screenshot("statement-changed-1440")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("statement-changed-390")
+    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("article-versions-390")
     assert csp_violations == []
