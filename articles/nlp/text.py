@@ -8,7 +8,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from articles.nlp.vocabulary import OUTLET_NAMES
+from articles.nlp.vocabulary import OUTLET_NAMES, STOP_WORDS
 
 __all__ = ["PreparedText", "prepare_text"]
 
@@ -73,17 +73,11 @@ def _same(a: str, b: str) -> bool:
 
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_STOPWORDS = frozenset(
-    "about above after again against also among around because been before being below between both could "
-    "does doing down during each from further have having here into itself just more most other over said "
-    "says same should some such than that their them then there these they this those through under until "
-    "very were what when where which while will with would your".split()
-)
 
 
 def _content_words(text: str) -> set[str]:
     words = (w.casefold().removesuffix("'s").removesuffix("’s") for w in _WORD.findall(text))
-    return {w for w in words if len(w) >= 4 and w not in _STOPWORDS}
+    return {w for w in words if len(w) >= 4 and w not in STOP_WORDS}
 
 
 def _is_site_tagline(*, title: str, first: str, rest: list[str]) -> bool:

@@ -3,6 +3,7 @@ media and works. Word forms, lower-cased (the pipeline has no lemmatizer).
 """
 
 import numpy
+from spacy.lang.en.stop_words import STOP_WORDS as SPACY_STOP_WORDS
 from spacy.strings import get_string_id
 
 # Word forms (the lemmatizer is excluded from the pipeline) of verbs that introduce reported speech.
@@ -119,6 +120,9 @@ NEGATIONS = frozenset(
     "no not never cannot cant nor non none nothing nobody neither without n't dont doesnt didnt wont isnt "
     "arent wasnt werent couldnt shouldnt wouldnt".split()
 )
+# Words that say nothing about what a text is about (a title against its story): spaCy's English stop words and
+# the verbs of reporting. Matching keeps its own list (negations and numbers count there) and so does diff.
+STOP_WORDS = frozenset(SPACY_STOP_WORDS) | {"said", "says"}
 # An outlet's speech verb with no other speaker in the sentence gives its own words ("the Times wrote",
 # "the paper calls it “…”"), except these verbs, which pass on someone else's ("the Post quoted an aide") or
 # are said to it ("told AFP", parsed with the outlet as subject).

@@ -249,6 +249,10 @@ def test_translations_share_a_key():
     assert set(index_keys(a)) & set(index_keys(b))
 
 
+def test_derived_forms_share_a_key():
+    assert set(index_keys("a public apology")) & set(index_keys("they publicly apologized"))
+
+
 def test_keys_fit_a_signed_bigint_and_skip_function_words():
     keys = index_keys("It is what it is, and that is that")
     assert keys == []
@@ -305,6 +309,18 @@ def test_a_short_quote_of_one_article_joins_its_long_quote_only_as_a_fragment_of
     ]
     out = assign_statements(new=new, candidates={})
     assert out[0].group == out[1].group != out[2].group
+
+
+@pytest.mark.parametrize("negation", ["Nothing", "Nobody"])
+def test_a_negation_counts_once_stemmed(negation):
+    # "noth" and "nobodi" are what the stemmer leaves of them: still negations, so the words alone split them
+    day = D(2024, 5, 2)
+    new = [
+        r(f"{negation} was done to protect the harbour workers", published=day, article="x"),
+        r("Everything possible was done to protect the harbour workers", published=day, article="y"),
+    ]
+    out = assign_statements(new=new, candidates={}, use_embedding=False)
+    assert out[0].group != out[1].group
 
 
 def test_a_rendering_joins_a_statement_reported_days_earlier():
