@@ -289,44 +289,95 @@ def test_an_html_page_gives_title_metadata_and_only_the_article_paragraphs():
         "https://courier.example/news/harbour-strike-ends",
     )
     assert source.published == datetime.date(2024, 3, 12)
+    assert source.text.split("\n\n") == [
+        "Dock workers at the port returned to work on Tuesday after union leaders accepted a 6% pay rise, "
+        "ending a strike that had lasted nine days.",
+        "“This is a fair deal and our members can hold their heads high,” said union secretary Tom Baker.",
+        "The port authority said shipping would be back to normal by the weekend.",
+        "Ferries ran as usual.",  # a line break inside a paragraph separates paragraphs
+        "What happens next",
+        "“We will review the schedule,” a spokesperson said.",
+        "Talks on working hours resume next month.",
+    ]
+
+
+def test_an_article_inside_a_page_wide_wrapper_named_for_its_sidebar_is_read():
+    source = only(read_paths([DATA / "wrapped_in_sidebar_layout.html"]))
+    assert (source.title, source.outlet) == ("Ferry timetable cut for winter", "Island Herald")
     paragraphs = source.text.split("\n\n")
-    assert paragraphs[0].startswith("Dock workers at the port returned to work on Tuesday")
+    assert paragraphs[0].startswith("The ferry company will run two crossings a day instead of five")
     assert (
-        "“This is a fair deal and our members can hold their heads high,” said union secretary Tom\u00a0Baker."
-        in paragraphs
+        paragraphs[-1] == "The council has asked the company to publish its recruitment figures every month."
     )
-    assert (
-        "The port authority said shipping would be back to normal by the weekend.\nFerries ran as usual."
-        in paragraphs
-    )
-    assert paragraphs[-1] == "Talks on working hours resume next month."
-    for debris in (
-        "cookies",
-        "Home",
-        "Facebook",
-        "googletag",
-        "Advertisement",
-        "Related",
-        "Port strike enters",
-        "Ports",
-        "Most read",
-        "Mayor resigns",
-        "Leave a Reply",
-        "All rights reserved",
-        "gtag",
-        "<",
-    ):
+    assert len(paragraphs) == 4
+    for debris in ("Most read", "Lifeboat", "Weather", "All rights reserved"):
         assert debris not in source.text
 
 
-def test_a_page_without_article_markup_uses_the_container_with_most_paragraph_text():
+def test_a_body_written_in_spans_and_line_breaks_is_read_rather_than_the_list_of_headlines_beside_it():
+    source = only(read_paths([DATA / "body_in_line_breaks.html"]))
+    assert source.title == "Mill reopens as museum"
+    paragraphs = source.text.split("\n\n")
+    assert len(paragraphs) == 4
+    assert paragraphs[0].startswith("The old wool mill on the river opened its doors as a museum on Saturday")
+    assert "“My grandmother worked on these machines for forty years,” said volunteer guide Peter Lamb." in (
+        source.text
+    )
+    assert "Latest" not in source.text and "Bus routes" not in source.text
+
+
+def test_captions_and_the_byline_are_not_article_text():
+    source = only(read_paths([DATA / "captions_and_byline.html"]))
+    assert source.text.split("\n\n") == [
+        "The town bridge was closed to traffic on Wednesday after engineers found a crack in one of its "
+        "supports.",
+        "“Safety has to come first, even if it means a long detour for a while,” said highways manager "
+        "Carla Reyes.",
+        "Buses will be diverted through the industrial estate, adding about fifteen minutes to each journey.",
+        "Engineers expect to know by the end of the month how long the repairs will take.",
+    ]
+
+
+def dated_page(head: str) -> bytes:
+    story = "<p>The council voted on the harbour plan on Friday night after a long debate.</p>" * 3
+    body = f"<article><h1>Harbour vote</h1>{story}</article>"
+    return f"<html><head>{head}</head><body>{body}</body></html>".encode()
+
+
+def test_a_timestamp_with_an_offset_gives_the_date_as_the_publisher_wrote_it():
+    page = dated_page('<meta property="article:published_time" content="2024-03-01T23:30:00-05:00">')
+    assert only(read_bytes("vote.html", page)).published == datetime.date(2024, 3, 1)
+
+
+def test_a_timestamp_in_utc_gives_way_to_the_local_date_in_the_pages_address():
+    page = dated_page(
+        '<meta property="article:published_time" content="2024-03-02T04:30:00Z">'
+        '<meta property="og:url" content="https://courier.example/2024/03/01/harbour-vote">'
+    )
+    assert only(read_bytes("vote.html", page)).published == datetime.date(2024, 3, 1)
+
+
+def test_json_ld_gives_the_publication_date_and_the_publisher():
+    linked = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Harbour vote",
+        "datePublished": "2024-03-01T23:30:00-05:00",
+        "dateModified": "2024-03-04T09:00:00-05:00",
+        "publisher": {"@type": "Organization", "name": "The Coastal Courier"},
+    }
+    page = dated_page(f'<script type="application/ld+json">{json.dumps(linked)}</script>')
+    source = only(read_bytes("vote.html", page))
+    assert (source.published, source.outlet) == (datetime.date(2024, 3, 1), "The Coastal Courier")
+
+
+def test_a_page_without_article_markup_gives_its_paragraphs_and_its_title_without_the_site_name():
     page = """<html><head><title>Flood defences approved - Valley Post</title></head><body>
     <div id="top"><a href="/">Home</a> <a href="/x">Weather</a></div>
-    <div class="col"><p>Short teaser one.</p></div>
     <div class="col">
       <p>The council approved new flood defences for the river on Monday night after a long debate.</p>
       <p>&ldquo;We cannot wait for the next flood,&rdquo; councillor Mary Jones said.</p>
-      Some stray text.<br><br>After a double break.
+      <p>Work starts in the spring.</p>
     </div>
     <script>var x = "<p>not text</p>";</script>
     </body></html>"""
@@ -335,8 +386,7 @@ def test_a_page_without_article_markup_uses_the_container_with_most_paragraph_te
     assert source.text.split("\n\n") == [
         "The council approved new flood defences for the river on Monday night after a long debate.",
         "“We cannot wait for the next flood,” councillor Mary Jones said.",
-        "Some stray text.",
-        "After a double break.",
+        "Work starts in the spring.",
     ]
 
 
@@ -347,9 +397,50 @@ def test_an_h1_is_the_title_when_there_is_no_og_title_and_a_declared_charset_is_
     assert source.warnings == ("not UTF-8: decoded as windows-1252",)
 
 
-def test_a_page_without_text_is_an_error():
-    error = only(read_bytes("empty.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>"))
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"<html><body><nav><a href='/'>Home</a></nav></body></html>",
+        b"<html></html>",
+        b"<!-- nothing but a comment -->",
+        b"<html><body><script>document.write('hi')</script></body></html>",
+    ],
+)
+def test_a_page_without_text_is_an_error(page):
+    error = only(read_bytes("empty.html", page))
     assert error == SourceError("empty.html", "no article text found in the page")
+
+
+def test_a_page_nested_too_deeply_to_read_is_an_error():
+    page = b"<html><body>" + b"<div>" * 100_000 + b"<p>Lost.</p>" + b"</div>" * 100_000 + b"</body></html>"
+    error = only(read_bytes("deep.html", page))
+    assert error == SourceError("deep.html", "the page's HTML is nested too deeply to read (over 255 levels)")
+
+
+def test_the_text_before_too_deep_nesting_is_read_with_a_warning():
+    story = (
+        "<p>The council approved new flood defences for the river on Monday night after a long debate.</p>"
+    )
+    page = f"<html><body><article>{story * 3}</article>{'<div>' * 300}<p>Lost.</p></body></html>"
+    source = only(read_bytes("deep.html", page.encode()))
+    assert source.text.startswith("The council approved") and "Lost." not in source.text
+    assert source.warnings == ("HTML nested over 255 levels deep: the text after that point was not read",)
+
+
+def test_a_failure_inside_the_extractor_is_an_error_for_that_page_only(monkeypatch):
+    def fail(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("articles.sources.trafilatura.bare_extraction", fail)
+    error = only(read_bytes("odd.html", b"<html><body><p>Text.</p></body></html>"))
+    assert error == SourceError("odd.html", "cannot read the page's HTML (RecursionError)")
+
+
+def test_the_extractors_warnings_stay_out_of_the_logs(caplog):
+    with caplog.at_level("DEBUG"):
+        list(read_bytes("empty.html", b"<html><body></body></html>"))
+        list(read_paths([DATA / "wire_story.html"]))
+    assert not [r for r in caplog.records if r.name.split(".")[0] in {"trafilatura", "htmldate", "courlan"}]
 
 
 # --- pasted text ------------------------------------------------------------------------------------------
