@@ -2,13 +2,15 @@ import re
 
 from django import forms
 from django.core.validators import URLValidator
+from django.db.models import Case, Q, When
 
-from articles.models import Feed, Label, Outlet, QuoteChange, Speaker
+from articles.models import Feed, Label, Outlet, QuoteChange, QuoteKind, Speaker
 
 SORTS = {
     "outlets": ["-outlet_count", "-rendering_count", "-occasion_date", "pk"],
     "divergent": ["-divergence", "-outlet_count", "pk"],
     "newest": ["-occasion_date", "-created_at", "pk"],
+    "primary": ["without_primary", "-divergence", "pk"],  # those with a primary source first, farthest first
 }
 
 
@@ -52,9 +54,15 @@ class StatementFilterForm(forms.Form):
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
     several_outlets = forms.BooleanField(required=False, label="Reported by two or more outlets")
     changed = forms.BooleanField(required=False, label="Changed after publication")
+    primary = forms.BooleanField(required=False, label="Has a primary source")
     label = forms.ChoiceField(choices=[("", "any label"), *Label.choices], required=False)
     sort = forms.ChoiceField(
-        choices=[("outlets", "most outlets"), ("divergent", "most divergent"), ("newest", "newest")],
+        choices=[
+            ("outlets", "most outlets"),
+            ("divergent", "most divergent"),
+            ("newest", "newest"),
+            ("primary", "farthest from the primary source"),
+        ],
         required=False,
     )
 
@@ -83,6 +91,11 @@ class StatementFilterForm(forms.Form):
             statements = statements.filter(outlet_count__gte=2)
         if data.get("changed"):
             statements = statements.filter(pk__in=QuoteChange.objects.values("statement_id"))
+        if data.get("primary"):
+            statements = statements.filter(reference__kind=QuoteKind.PRIMARY)
+        if data.get("sort") == "primary":
+            primary = Q(reference__kind=QuoteKind.PRIMARY)
+            statements = statements.alias(without_primary=Case(When(primary, then=0), default=1))
         if data.get("label"):
             statements = statements.filter(renderings__labels__label=data["label"]).distinct()
         return statements.order_by(*SORTS[data.get("sort") or "outlets"])
@@ -189,3 +202,51 @@ class FeedForm(forms.ModelForm):
             URLValidator(schemes=["http", "https"], message="Enter an http or https address.")
         )
         self.fields["url"].assume_scheme = "https"
+
+
+class PrimarySourceForm(forms.Form):
+    """The primary text of an occasion: pasted, or a link to fetch; who speaks in it, when, and where from."""
+
+    text = forms.CharField(
+        required=False,
+        strip=False,
+        label="Text",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="A transcript, a speech as published or a press release. In a transcript each turn starts "
+        "a line with the speaker's name and a colon (“BERG: …”); questions (“Q: …”) are left out.",
+    )
+    link = forms.URLField(
+        required=False,
+        max_length=2000,
+        label="Or its address",
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"], message="Enter an http or https address.")],
+        help_text="The page is fetched and its text read.",
+    )
+    speakers = forms.CharField(
+        max_length=1000,
+        label="Who speaks",
+        help_text="One name, or several separated by commas (the speakers of a transcript's turns).",
+    )
+    published = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(required=False, max_length=300, label="Title")
+    url = forms.URLField(
+        required=False,
+        max_length=2000,
+        label="URL",
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"], message="Enter an http or https address.")],
+        help_text="Where it was published (the address above, if given).",
+    )
+
+    def clean_speakers(self) -> list[str]:
+        names = [typed_text(name, 200) for name in self.cleaned_data["speakers"].split(",")]
+        if not (names := [name for name in names if name]):
+            raise forms.ValidationError("Name who speaks.")
+        return names
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text") or "").strip() and not data.get("link") and not self.has_error("link"):
+            self.add_error(None, "Paste the text or give its address.")
+        return data

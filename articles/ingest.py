@@ -34,6 +34,7 @@ from articles.nlp.pipeline import load_pipeline
 from articles.nlp.speakers import KnownSpeaker, resolve_speaker, speaker_lookup_keys
 from articles.nlp.text import PreparedText, prepare_text
 from articles.parsing import Parsers
+from articles.primary import connect_statements
 from articles.sources import Source, SourceError
 from articles.statements import recompute
 from articles.versions import keep_version, record_changes
@@ -241,6 +242,7 @@ def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCac
         if earlier is not None:
             record_changes(earlier, quotes)
         recompute(statements | kept.statements, speakers_changed=bool(kept.by_text))
+        connect_statements(statements)  # a primary source stored before may hold what they quote
     return Outcome(
         status,
         source.source_name,

@@ -39,6 +39,11 @@ class Outlet(models.Model):
 
 
 class Article(models.Model):
+    class Kind(models.TextChoices):
+        NEWS = "news", "news article"
+        PRIMARY = "primary", "primary source"  # a transcript, a speech as published, a press release
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.NEWS)
     outlet = models.ForeignKey(
         Outlet, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
@@ -204,6 +209,7 @@ class QuoteKind(models.TextChoices):
     PARTIAL = "partial", "partial"
     HEADLINE = "headline", "headline"
     INDIRECT = "indirect", "indirect (reported speech)"
+    PRIMARY = "primary", "primary source"  # a sentence of a primary source: what was actually said
 
 
 class Quote(models.Model):

@@ -217,8 +217,13 @@ def _divergence(reference: str, other: str) -> float:
 
 
 def _most_complete(wordings: Sequence[_Wording]) -> _Wording:
-    """The reference wording: the longest direct one, else the longest of any kind (the first of the longest)."""
-    direct = [w for w in wordings if w.kind == QuoteKind.DIRECT] or list(wordings)
+    """The reference wording: what was actually said (a primary source's sentence), else the longest direct
+    one, else the longest of any kind (the first of the longest)."""
+    direct = (
+        [w for w in wordings if w.kind == QuoteKind.PRIMARY]
+        or [w for w in wordings if w.kind == QuoteKind.DIRECT]
+        or list(wordings)
+    )
     return max(direct, key=lambda w: (len(w.text.split()), -w.first))
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.views import annotations, api, exports, feeds, pages, statements, uploads
+from articles.views import annotations, api, exports, feeds, pages, primary, statements, uploads
 
 urlpatterns = [
     path("", statements.statement_list, name="statement_list"),
@@ -26,6 +26,7 @@ urlpatterns += [
     path("statements/<int:pk>/reference/", annotations.set_reference, name="set_reference"),
     path("speakers/<int:pk>/merge/", annotations.merge_speakers, name="merge_speakers"),
     path("audit/<int:pk>/undo/", annotations.undo, name="undo"),
+    path("primary/add/", primary.add_primary, name="add_primary"),
     path("export/statements.csv", exports.statements_csv, name="export_statements_csv"),
     path("export/statements.json", exports.statements_json, name="export_statements_json"),
 ]

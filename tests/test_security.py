@@ -69,6 +69,14 @@ MATRIX = [
     Row("set_reference", "post", JOURNALISTS_WRITE, ("statement",), {"quote": "@quote"}),
     Row("merge_speakers", "post", JOURNALISTS_WRITE, ("speaker",), {"other": "@other_speaker"}),
     Row("undo", "post", JOURNALISTS_WRITE, ("event",)),
+    Row("add_primary", "get", JOURNALISTS_READ),
+    Row(
+        "add_primary",
+        "post",
+        JOURNALISTS_WRITE,
+        (),
+        {"text": f"ADA: {TEXT}", "speakers": "Ada Lovelace", "published": "1843-09-01"},
+    ),  # fmt: skip
     Row("export_statements_csv", "get", JOURNALISTS_READ),
     Row("export_statements_json", "get", JOURNALISTS_READ),
     Row("upload", "get", ADMINS_READ),
@@ -103,6 +111,7 @@ def test_the_matrix_has_a_row_for_every_url_of_the_site():
     assert {row.name for row in MATRIX if row.method == "post"} >= {
         "label_quote", "confirm_label", "move_quote", "change_speaker", "reject_quote", "merge_statements",
         "set_reference", "merge_speakers", "undo", "upload", "login", "logout", "feed_list", "feed_action",
+        "add_primary",
     }  # fmt: skip
 
 

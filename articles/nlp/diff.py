@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
+from spacy.lang.en.lex_attrs import like_num
+
 from articles.nlp.vocabulary import NEGATIONS
 
 type OpKind = Literal["equal", "insert", "delete", "replace"]
@@ -55,6 +57,11 @@ _FUNCTION_WORDS_TEXT = (
 )
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 _NUMBER = re.compile(r"^\d[\d,.]*%?$")
+
+
+def _is_number(word: str) -> bool:
+    """20, 1.5%, twenty, twelfth, million (spaCy's number words); not "one", as often "one of them" as a count."""
+    return bool(_NUMBER.match(word)) or (word != "one" and like_num(word))
 
 
 @dataclass(frozen=True)
@@ -374,9 +381,7 @@ def _profile(ref: list[Token], oth: list[Token]) -> _Profile:
         negation_changed=_changed_words(
             ref_removed, oth_added, lambda k: k in NEGATIONS or k.endswith("n't"), polarity=True
         ),
-        numbers_changed=_changed_words(
-            ref_removed, oth_added, lambda k: bool(_NUMBER.match(k)), polarity=False
-        ),
+        numbers_changed=_changed_words(ref_removed, oth_added, _is_number, polarity=False),
     )
 
 

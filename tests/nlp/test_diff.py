@@ -209,3 +209,22 @@ def test_divergence_ignores_case_and_quote_style_and_handles_empty_text():
     assert divergence(reference=ROCK, other=ROCK.lower().replace(",", "")) == 0.0
     assert divergence(reference="", other="") == 0.0
     assert divergence(reference=ROCK, other="") == 1.0
+
+
+def test_a_number_written_in_words_that_changes_alters_the_meaning():
+    proposed = propose_label(
+        reference="We will build twenty new hospitals in the north.",
+        other="We will build twelve new hospitals in the north,",
+        other_kind="direct",
+    )
+    assert (proposed.label, proposed.evidence) == (
+        "meaning_altered",
+        "number 'twenty' dropped; number 'twelve' added",
+    )
+    # "one" is a pronoun as often as a count: "one of the best" reworded is no changed number
+    reworded = propose_label(
+        reference="It is one of the best budgets in years.",
+        other="It is among the best budgets in years,",
+        other_kind="direct",
+    )
+    assert reworded.label != "meaning_altered"

@@ -38,6 +38,24 @@ def test_the_feed_form_answers_hostile_values_in_every_field(client, world):
             assert response.status_code < 500, (field, value[:20])
 
 
+def test_the_primary_source_form_answers_hostile_values_in_every_field(client, world):
+    client.force_login(make_user("journalist"))
+    fields = {
+        "text": "",
+        "link": "",
+        "speakers": "Ada Lovelace",
+        "published": "2024-01-01",
+        "title": "",
+        "url": "",
+    }
+    for field in fields:
+        for value in HOSTILE:
+            response = client.post(
+                reverse("add_primary") + "?statement=" + value[:50], {**fields, field: value}
+            )
+            assert response.status_code < 500, (field, value[:20])
+
+
 def test_the_statement_filters_answer_hostile_values_in_every_field(client, world):
     fields = [
         "q",
@@ -46,6 +64,8 @@ def test_the_statement_filters_answer_hostile_values_in_every_field(client, worl
         "date_from",
         "date_to",
         "several_outlets",
+        "changed",
+        "primary",
         "label",
         "sort",
         "page",
