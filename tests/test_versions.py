@@ -94,7 +94,9 @@ def test_the_statement_of_a_rendering_removed_after_publication_keeps_the_record
 
 
 def test_the_pages_show_what_changed_after_publication(client):
-    ingest("“We kept every library open,” said mayor Ines Duarte on Monday.", name="council.txt", outlet="Post")
+    ingest(
+        "“We kept every library open,” said mayor Ines Duarte on Monday.", name="council.txt", outlet="Post"
+    )
     ingest(FIRST)
     ingest(SECOND)
     article = Article.objects.get(source_name="https://example.org/strike")
