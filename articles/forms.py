@@ -228,7 +228,8 @@ class PrimarySourceForm(forms.Form):
         label="Who speaks",
         help_text="One name, or several separated by commas (the speakers of a transcript's turns).",
     )
-    published = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    # (a date input reads only ISO dates: the locale's 14/05/2024 would show an empty field)
+    published = forms.DateField(label="Date", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     title = forms.CharField(required=False, max_length=300, label="Title")
     url = forms.URLField(
         required=False,
