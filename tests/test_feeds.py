@@ -320,3 +320,38 @@ def test_a_db_worker_polls_a_feed_that_gains_items_between_polls(web, tmp_path):
     finally:
         worker.terminate()
         worker.wait(10)
+
+
+# --- the command line -------------------------------------------------------------------------------------
+
+
+def test_feeds_are_added_listed_and_polled_on_the_command_line(web):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    serve(web, "strike", "budget")
+    web.routes["/garbage.xml"] = Reply(b"\x00garbage", content_type="application/xml")
+
+    def run(*args: str) -> str:
+        out = io.StringIO()
+        call_command("feeds", *args, stdout=out)
+        return out.getvalue()
+
+    assert run("add", web.url("/feed.xml"), "--interval", "15").startswith(
+        f"following {web.url('/feed.xml')}"
+    )
+    with pytest.raises(CommandError, match="This feed is already followed"):
+        run("add", web.url("/feed.xml"))
+    with pytest.raises(CommandError, match="interval: Ensure this value is greater than or equal to 5"):
+        run("add", web.url("/other.xml"), "--interval", "1")
+    run("add", web.url("/garbage.xml"))
+    assert "not polled yet" in run("list")
+    with pytest.raises(CommandError, match="1 feed\\(s\\) failed"):
+        run("poll")
+    assert Article.objects.count() == 2  # the good feed's items are stored all the same
+    listed = run("list")
+    assert "Harbour Gazette\tread at" in listed and "not an RSS or Atom feed" in listed
+    assert run("poll") == "no feed is due\n"
+    Feed.objects.filter(url=web.url("/garbage.xml")).update(active=False)
+    assert run("poll", "--all") == f"{web.url('/feed.xml')}: read, 2 item(s), 0 new, 0 stored, 0 failed\n"
