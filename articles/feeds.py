@@ -95,9 +95,11 @@ def poll_feed(
     due = []
     for entry in entries:
         item, new = _remember(feed, entry, now=now)
-        poll.items_new += new
         if item is None:
-            poll.items_failed += new  # an entry with no web address: named once, when first seen
+            continue
+        poll.items_new += new
+        if item.status == FeedItem.Status.FAILED and new:
+            poll.items_failed += 1  # an entry with no web address to fetch: failed once, when first seen
         elif item.status == FeedItem.Status.PENDING or (
             item.status == FeedItem.Status.FAILED and item.attempts < MAX_ATTEMPTS
         ):
@@ -108,27 +110,29 @@ def poll_feed(
 
 
 def _remember(feed: Feed, entry, *, now: datetime.datetime) -> tuple[FeedItem | None, bool]:
-    """The feed's item for this entry, created if new; None for an entry with no web address to fetch."""
+    """The feed's item for this entry and whether it is new; an entry without a web address to fetch is
+    remembered as failed (never tried); None for an entry with neither an id nor a link."""
     link = str(entry.get("link") or "").strip()
     key = str(entry.get("id") or link).strip()
     if not key:
         return None, False
     if len(key) > 500:
         key = "sha256:" + hashlib.sha256(key.encode()).hexdigest()
-    if not is_link(link) or len(link) > 2000:
-        return None, not FeedItem.objects.filter(feed=feed, key=key).exists()
+    fetchable = is_link(link) and len(link) <= 2000
     published = entry.get("published_parsed") or entry.get("updated_parsed")
-    item, created = FeedItem.objects.get_or_create(
-        feed=feed,
-        key=key,
-        defaults={
-            "url": link,
-            "title": str(entry.get("title") or "").strip()[:500],
-            "published": datetime.date(*published[:3]) if published else None,
-            "first_seen": now,
-        },
-    )
-    return item, created
+    defaults = {
+        "url": link[:2000] if fetchable else "",
+        "title": str(entry.get("title") or "").strip()[:500],
+        "published": datetime.date(*published[:3]) if published else None,
+        "first_seen": now,
+    }
+    if not fetchable:
+        defaults |= {
+            "status": FeedItem.Status.FAILED,
+            "attempts": MAX_ATTEMPTS,
+            "error": "no web address to fetch",
+        }
+    return FeedItem.objects.get_or_create(feed=feed, key=key, defaults=defaults)
 
 
 def _ingest(feed: Feed, items: list[FeedItem]) -> tuple[int, int]:

@@ -355,3 +355,18 @@ def test_feeds_are_added_listed_and_polled_on_the_command_line(web):
     assert run("poll") == "no feed is due\n"
     Feed.objects.filter(url=web.url("/garbage.xml")).update(active=False)
     assert run("poll", "--all") == f"{web.url('/feed.xml')}: read, 2 item(s), 0 new, 0 stored, 0 failed\n"
+
+
+def test_an_item_without_a_web_address_fails_once_named_and_is_not_tried_again(web):
+    feed_body = rss("strike", base=web.base).replace(
+        b"</channel>", b"<item><title>Radio bulletin</title><guid>bulletin-1</guid></item></channel>"
+    )
+    serve(web, "strike")
+    web.routes["/feed.xml"] = Reply(feed_body, content_type="application/rss+xml")
+    feed = Feed.objects.create(url=web.url("/feed.xml"))
+    first = poll_feed(feed.pk)
+    assert (first.items_seen, first.items_new, first.items_failed, first.articles_stored) == (2, 2, 1, 1)
+    item = FeedItem.objects.get(key="bulletin-1")
+    assert (item.status, item.error, item.title) == ("failed", "no web address to fetch", "Radio bulletin")
+    again = poll_feed(feed.pk, now=later(feed))
+    assert (again.items_new, again.items_failed) == (0, 0)
