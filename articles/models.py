@@ -239,6 +239,9 @@ class Quote(models.Model):
         max_length=16, choices=Decision.choices, default=Decision.AUTOMATIC
     )
     not_a_quote = models.BooleanField(default=False, help_text="Marked by a person as not a quotation.")
+    # How likely the machine's decisions are right, 0-1 (articles.nlp.confidence); None where none was made.
+    speaker_confidence = models.FloatField(null=True, blank=True)
+    statement_confidence = models.FloatField(null=True, blank=True)
     speaker_follows = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followers",
         help_text="An earlier quote by the same unnamed speaker ('a Chinese official said … he said').",
