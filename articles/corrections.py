@@ -189,6 +189,32 @@ def merge_statements(*, actor: AbstractBaseUser, into: Statement, other: Stateme
     return into
 
 
+CONFIRMABLE = {"speaker": "speaker_decided_by", "statement": "statement_decided_by"}
+
+
+def confirm_decision(*, actor: AbstractBaseUser, quote: Quote, decision: str) -> Quote:
+    """A journalist says the machine's speaker (or statement) for a rendering is right: it becomes a person's
+    decision, which leaves the review queue and which ingest keeps."""
+    if decision not in CONFIRMABLE:
+        raise ValidationError(f"{decision!r} is not a decision to confirm: {' or '.join(CONFIRMABLE)}")
+    column = CONFIRMABLE[decision]
+    if getattr(quote, column) == Decision.MANUAL:
+        raise ValidationError(f"the {decision} of this rendering is already a person's decision")
+    with transaction.atomic():
+        record = _Record()
+        record.keep(quote)
+        setattr(quote, column, Decision.MANUAL)
+        quote.save(update_fields=[column])
+        shown = (
+            (quote.attributed_to or "unknown") if decision == "speaker" else f"statement {quote.statement_id}"
+        )
+        _audit(
+            actor=actor, action=f"confirm {decision}", target=quote, record=record, statement=quote.statement,
+            summary={"before": f"{shown} (automatic)", "after": f"{shown} (confirmed)"},
+        )  # fmt: skip
+    return quote
+
+
 def change_speaker(*, actor: AbstractBaseUser, quote: Quote, name: str) -> Speaker:
     """Credit a rendering to the named speaker (an existing one, by name or alias, or a new one)."""
     name = " ".join(name.split())

@@ -55,6 +55,7 @@ class StatementFilterForm(forms.Form):
     several_outlets = forms.BooleanField(required=False, label="Reported by two or more outlets")
     changed = forms.BooleanField(required=False, label="Changed after publication")
     primary = forms.BooleanField(required=False, label="Has a primary source")
+    disputed = forms.BooleanField(required=False, label="Journalists disagree on a label")
     label = forms.ChoiceField(choices=[("", "any label"), *Label.choices], required=False)
     sort = forms.ChoiceField(
         choices=[
@@ -93,6 +94,10 @@ class StatementFilterForm(forms.Form):
             statements = statements.filter(pk__in=QuoteChange.objects.values("statement_id"))
         if data.get("primary"):
             statements = statements.filter(reference__kind=QuoteKind.PRIMARY)
+        if data.get("disputed"):
+            from articles.review import disputed_quotes
+
+            statements = statements.filter(renderings__in=disputed_quotes()).distinct()
         if data.get("sort") == "primary":
             primary = Q(reference__kind=QuoteKind.PRIMARY)
             statements = statements.alias(without_primary=Case(When(primary, then=0), default=1))
@@ -229,7 +234,9 @@ class PrimarySourceForm(forms.Form):
         help_text="One name, or several separated by commas (the speakers of a transcript's turns).",
     )
     # (a date input reads only ISO dates: the locale's 14/05/2024 would show an empty field)
-    published = forms.DateField(label="Date", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    published = forms.DateField(
+        label="Date", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     title = forms.CharField(required=False, max_length=300, label="Title")
     url = forms.URLField(
         required=False,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.views import annotations, api, exports, feeds, pages, primary, statements, uploads
+from articles.views import annotations, api, exports, feeds, pages, primary, review, statements, uploads
 
 urlpatterns = [
     path("", statements.statement_list, name="statement_list"),
@@ -27,6 +27,9 @@ urlpatterns += [
     path("speakers/<int:pk>/merge/", annotations.merge_speakers, name="merge_speakers"),
     path("audit/<int:pk>/undo/", annotations.undo, name="undo"),
     path("primary/add/", primary.add_primary, name="add_primary"),
+    path("review/", review.review_queue, name="review_queue"),
+    path("review/<int:pk>/confirm/", review.confirm, name="review_confirm"),
+    path("review/agreement/", review.review_agreement, name="review_agreement"),
     path("export/statements.csv", exports.statements_csv, name="export_statements_csv"),
     path("export/statements.json", exports.statements_json, name="export_statements_json"),
 ]

@@ -69,6 +69,9 @@ MATRIX = [
     Row("set_reference", "post", JOURNALISTS_WRITE, ("statement",), {"quote": "@quote"}),
     Row("merge_speakers", "post", JOURNALISTS_WRITE, ("speaker",), {"other": "@other_speaker"}),
     Row("undo", "post", JOURNALISTS_WRITE, ("event",)),
+    Row("review_queue", "get", JOURNALISTS_READ),
+    Row("review_confirm", "post", JOURNALISTS_WRITE, ("quote",), {"decision": "statement"}),
+    Row("review_agreement", "get", JOURNALISTS_READ),
     Row("add_primary", "get", JOURNALISTS_READ),
     Row(
         "add_primary",
@@ -111,7 +114,7 @@ def test_the_matrix_has_a_row_for_every_url_of_the_site():
     assert {row.name for row in MATRIX if row.method == "post"} >= {
         "label_quote", "confirm_label", "move_quote", "change_speaker", "reject_quote", "merge_statements",
         "set_reference", "merge_speakers", "undo", "upload", "login", "logout", "feed_list", "feed_action",
-        "add_primary",
+        "add_primary", "review_confirm",
     }  # fmt: skip
 
 

@@ -1,0 +1,101 @@
+"""What a journalist should look at first: the machine's decisions ordered by how likely they are wrong, and
+how far journalists agree with each other on labels.
+
+The queue holds renderings with a speaker or statement the machine decided (not a person), ordered by the
+lower of the two confidences (`Quote.speaker_confidence`, `statement_confidence`, filled by ingest); confirming
+or fixing a decision makes it a person's, which takes it out of the queue and survives re-ingest.
+Agreement is Cohen's kappa for each pair of journalists over the renderings both labelled.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from itertools import combinations
+
+from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models.functions import Least
+
+from articles.models import Decision, Quote, QuoteKind, VariantLabel
+
+__all__ = ["Agreement", "agreement", "disputed_quotes", "queue"]
+
+
+def _open(column: str, confidence: str) -> Case:
+    """A decision's confidence while it is the machine's; 1 (nothing to review) once a person's."""
+    return Case(
+        When(Q(**{column: Decision.MANUAL}) | Q(**{f"{confidence}__isnull": True}), then=Value(1.0)),
+        default=F(confidence),
+        output_field=FloatField(),
+    )
+
+
+def queue() -> QuerySet[Quote]:
+    """Renderings with a machine's decision to review, the least confident first (`doubt`: that confidence)."""
+    speaker = _open("speaker_decided_by", "speaker_confidence")
+    statement = _open("statement_decided_by", "statement_confidence")
+    return (
+        Quote.objects.filter(not_a_quote=False)
+        .exclude(kind=QuoteKind.PRIMARY)
+        .annotate(doubt=Least(speaker, statement))
+        .filter(doubt__lt=1.0)
+        .select_related("article__outlet", "speaker", "statement")
+        .order_by("doubt", "pk")
+    )
+
+
+def disputed_quotes() -> QuerySet:
+    """Renderings two journalists labelled differently (the ids)."""
+    labelled: dict[int, set[tuple[int | None, str]]] = defaultdict(set)
+    for quote_id, author_id, label in VariantLabel.objects.filter(proposed=False).values_list(
+        "quote_id", "author_id", "label"
+    ):
+        labelled[quote_id].add((author_id, label))
+    disputed = [
+        quote_id
+        for quote_id, given in labelled.items()
+        if len({author for author, _ in given}) > 1 and len({label for _, label in given}) > 1
+    ]
+    return Quote.objects.filter(pk__in=disputed).values("pk")
+
+
+@dataclass(frozen=True)
+class Agreement:
+    first: str  # the two journalists' names
+    second: str
+    renderings: int  # labelled by both
+    agreed: int
+    kappa: float | None  # None when chance agreement is total (one label only, used by both)
+
+
+def agreement() -> list[Agreement]:
+    """Cohen's kappa for each pair of journalists, over the renderings both labelled (a journalist's latest
+    label of a rendering counts)."""
+    latest: dict[tuple[int, str], str] = {}
+    for quote_id, author, label in (
+        VariantLabel.objects.filter(proposed=False, author__isnull=False)
+        .order_by("created_at", "pk")
+        .values_list("quote_id", "author__username", "label")
+    ):
+        latest[(quote_id, author)] = label
+    by_author: dict[str, dict[int, str]] = defaultdict(dict)
+    for (quote_id, author), label in latest.items():
+        by_author[author][quote_id] = label
+    pairs = []
+    for first, second in combinations(sorted(by_author), 2):
+        both = sorted(set(by_author[first]) & set(by_author[second]))
+        if not both:
+            continue
+        a = [by_author[first][q] for q in both]
+        b = [by_author[second][q] for q in both]
+        pairs.append(
+            Agreement(first, second, len(both), sum(x == y for x, y in zip(a, b, strict=True)), kappa(a, b))
+        )
+    return pairs
+
+
+def kappa(a: list[str], b: list[str]) -> float | None:
+    """Cohen's kappa of two raters' labels of the same items: (observed - chance) / (1 - chance)."""
+    n = len(a)
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    counts_a, counts_b = Counter(a), Counter(b)
+    chance = sum(counts_a[label] * counts_b[label] for label in counts_a) / (n * n)
+    return None if chance == 1 else (observed - chance) / (1 - chance)
