@@ -1,0 +1,41 @@
+"""A journalist works through the review queue: the least certain decision first, confirmed in one click."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from playwright.sync_api import Page, expect
+
+from articles.models import Quote
+from tests.factories import make_statement_with_renderings
+
+pytestmark = pytest.mark.django_db(transaction=True)
+TEXT = "The engine weaves algebraic patterns just as the loom weaves flowers and leaves."
+
+
+def test_a_journalist_confirms_the_least_certain_speaker_first(
+    live_server, page: Page, screenshot, csp_violations
+):
+    statement = make_statement_with_renderings(speaker_name="Ada Lovelace", text=TEXT, outlets=3)
+    doubtful, fairly, sure = statement.renderings.order_by("pk")
+    Quote.objects.filter(pk=doubtful.pk).update(speaker_confidence=0.35, statement_confidence=0.9)
+    Quote.objects.filter(pk=fairly.pk).update(speaker_confidence=0.7, statement_confidence=0.8)
+    Quote.objects.filter(pk=sure.pk).update(speaker_confidence=0.97, statement_confidence=0.99)
+    journalist = User.objects.create_user("jo", password="correct horse battery staple")
+    journalist.groups.add(Group.objects.get(name="journalist"))
+    page.goto(f"{live_server.url}/review/")
+    page.get_by_label("Username").fill("jo")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+
+    items = page.locator(".review-item")
+    expect(items).to_have_count(3)
+    expect(items.first.locator(".badge.confidence").first).to_have_text("35% sure")
+    screenshot("review-queue-1440")
+    items.first.get_by_role("button", name="Speaker is right").click()
+    expect(page.get_by_text("left the queue")).to_be_visible()
+    expect(items.first.locator(".badge.confidence").first).to_have_text("70% sure")  # the next least certain
+    doubtful.refresh_from_db()
+    assert doubtful.speaker_decided_by == "manual"
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("review-queue-390")
+    assert csp_violations == []
