@@ -276,3 +276,19 @@ def test_error_pages_are_in_the_products_look_with_a_way_back(client):
 def test_the_api_answers_a_missing_statement_in_json(client):
     response = client.get(reverse("api_statement_detail", args=[999999]))
     assert response.status_code == 404 and response.json() == {"error": "no statement 999999"}
+
+
+def test_a_statement_whose_outlets_are_not_stated_says_so_rather_than_zero_outlets(client):
+    body = "Headline\n\nHe said “we will rebuild the harbour wall” on Monday."
+    statement = Statement.objects.create()
+    for n in range(2):
+        article = make_article(body=body + " " * n, outlet=None)
+        make_quote(article=article, text="we will rebuild the harbour wall", statement=statement)
+    statement.refresh_from_db()
+    Statement.objects.filter(pk=statement.pk).recompute()
+    statement.refresh_from_db()
+    assert (statement.rendering_count, statement.outlet_count) == (2, 0)
+    html = client.get(reverse("statement_detail", args=[statement.pk])).content.decode()
+    assert "outlet not stated ·" in html and "0 outlets" not in html
+    listed = client.get(reverse("statement_list")).content.decode()
+    assert "not stated</span>" in listed
