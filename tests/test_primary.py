@@ -90,6 +90,17 @@ def test_a_press_conference_lands_in_the_statements_outlets_rendered_and_nowhere
     assert not sentences.filter(text__contains="deficit grow").exists()  # the questions are nobody's
     assert Statement.objects.count() == 2
 
+    data = Client().get(reverse("api_statement_detail", args=[hospitals.pk])).json()
+    assert data["primary_source"] == {
+        "text": hospitals.reference.text,
+        "article": article.pk,
+        "title": "Press conference of the finance minister, 14 May 2024",
+        "url": "https://gov.example/pc",
+    }
+    assert (
+        Client().get(reverse("api_statement_detail", args=[deficit.pk])).json()["primary_source"]["article"]
+        == article.pk
+    )
     html = Client().get(reverse("statement_detail", args=[hospitals.pk])).content.decode()
     assert '<span class="badge primary">primary source</span> What was actually said' in html
     assert 'href="https://gov.example/pc"' in html

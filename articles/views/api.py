@@ -5,7 +5,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 from articles.forms import StatementFilterForm
-from articles.models import Quote, QuoteChange, Statement
+from articles.models import Quote, QuoteChange, QuoteKind, Statement
 from articles.views.statements import renderings_of
 
 PAGE_SIZE = 50
@@ -21,8 +21,17 @@ def statement_json(statement: Statement) -> dict:
         "renderings": statement.rendering_count,
         "outlets": statement.outlet_count,
         "divergence": round(statement.divergence, 4),
+        "primary_source": _primary_source(statement.reference),
         "url": f"/statements/{statement.pk}/",
     }
+
+
+def _primary_source(reference: Quote | None) -> dict | None:
+    """What was actually said, when a primary source's sentence is the statement's reference."""
+    if reference is None or reference.kind != QuoteKind.PRIMARY:
+        return None
+    article = reference.article
+    return {"text": reference.text, "article": article.pk, "title": article.title, "url": article.link}
 
 
 def rendering_json(quote: Quote) -> dict:
@@ -55,7 +64,9 @@ def statement_list(request: HttpRequest) -> JsonResponse:
     form = StatementFilterForm(request.GET)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    statements = form.filter(Statement.objects.select_related("speaker").defer("search_text"))
+    statements = form.filter(
+        Statement.objects.select_related("speaker", "reference__article").defer("search_text")
+    )
     page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
     return JsonResponse(
         {
@@ -69,7 +80,12 @@ def statement_list(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def statement_detail(request: HttpRequest, pk: int) -> JsonResponse:
-    statement = Statement.objects.select_related("speaker").defer("search_text").filter(pk=pk).first()
+    statement = (
+        Statement.objects.select_related("speaker", "reference__article")
+        .defer("search_text")
+        .filter(pk=pk)
+        .first()
+    )
     if statement is None:
         return JsonResponse({"error": f"no statement {pk}"}, status=404)
     data = statement_json(statement)
