@@ -64,6 +64,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["source_name"], name="article_source_name_idx"),
             models.Index(fields=["published"], name="article_published_idx"),
+            # ingest asks, for every article, whether any primary source exists (articles.primary)
+            models.Index(fields=["kind"], condition=Q(kind="primary"), name="article_primary_idx"),
         ]
 
     def __str__(self) -> str:
