@@ -14,6 +14,21 @@ SORTS = {
 }
 
 
+# Every address a person gives is http(s): a javascript: or file: one would be a link on our pages.
+WEB_ADDRESS = URLValidator(schemes=["http", "https"], message="Enter an http or https address.")
+
+
+def web_address_field(label: str, help_text: str = "") -> forms.URLField:
+    return forms.URLField(
+        required=False,
+        max_length=2000,
+        label=label,
+        assume_scheme="https",
+        validators=[WEB_ADDRESS],
+        help_text=help_text,
+    )
+
+
 def typed_id(value: str | None) -> int | None:
     """A row id a person typed or a link carried, or None: only ASCII digits make an id ("²" is a digit to
     str.isdigit but not to int()), and "1.5" or 30 digits are no row's id either."""
@@ -142,13 +157,7 @@ class UploadForm(forms.Form):
     published = forms.DateField(
         required=False, label="Publication date", widget=forms.DateInput(attrs={"type": "date"})
     )
-    url = forms.URLField(
-        required=False,
-        max_length=2000,
-        label="URL",
-        assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"], message="Enter an http or https address.")],
-    )
+    url = web_address_field("URL")
 
     def __init__(self, *args, limits=None, **kwargs):
         from articles.sources import ACCEPTED
@@ -161,7 +170,7 @@ class UploadForm(forms.Form):
     def clean_links(self) -> list[str]:
         """One web address a line; every line that is not one is named at once."""
         links, wrong = [], []
-        check = URLValidator(schemes=["http", "https"])
+        check = WEB_ADDRESS
         for number, line in enumerate(self.cleaned_data["links"].splitlines(), start=1):
             if not (link := line.strip()):
                 continue
@@ -203,9 +212,7 @@ class FeedForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["url"].validators.append(
-            URLValidator(schemes=["http", "https"], message="Enter an http or https address.")
-        )
+        self.fields["url"].validators.append(WEB_ADDRESS)
         self.fields["url"].assume_scheme = "https"
 
 
@@ -220,14 +227,7 @@ class PrimarySourceForm(forms.Form):
         help_text="A transcript, a speech as published or a press release. In a transcript each turn starts "
         "a line with the speaker's name and a colon (“BERG: …”); questions (“Q: …”) are left out.",
     )
-    link = forms.URLField(
-        required=False,
-        max_length=2000,
-        label="Or its address",
-        assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"], message="Enter an http or https address.")],
-        help_text="The page is fetched and its text read.",
-    )
+    link = web_address_field("Or its address", "The page is fetched and its text read.")
     speakers = forms.CharField(
         max_length=1000,
         label="Who speaks",
@@ -238,14 +238,7 @@ class PrimarySourceForm(forms.Form):
         label="Date", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     title = forms.CharField(required=False, max_length=300, label="Title")
-    url = forms.URLField(
-        required=False,
-        max_length=2000,
-        label="URL",
-        assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"], message="Enter an http or https address.")],
-        help_text="Where it was published (the address above, if given).",
-    )
+    url = web_address_field("URL", "Where it was published (the address above, if given).")
 
     def clean_speakers(self) -> list[str]:
         names = [typed_text(name, 200) for name in self.cleaned_data["speakers"].split(",")]

@@ -269,20 +269,9 @@ def test_a_db_worker_polls_a_feed_that_gains_items_between_polls(web, tmp_path):
     from tests.test_uploads import worker_environment
 
     serve(web, "strike")
-    env, manage, query = worker_environment(tmp_path)
+    env, manage, query, shell = worker_environment(tmp_path)
     env["FETCH_ALLOWED_NETWORKS"] = "127.0.0.0/8"
     feed_url = web.url("/feed.xml")
-
-    def shell(code: str) -> str:
-        done = subprocess.run(
-            [*manage, "shell", "-v0", "--no-imports", "-c", code],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout.strip()
 
     shell(f"from articles.models import Feed\nFeed.objects.create(url={feed_url!r}, interval=5)")
     worker = subprocess.Popen(

@@ -431,9 +431,11 @@ def synthetic(n: int) -> str:
     )
 
 
-def worker_environment(tmp_path: Path) -> tuple[dict, list[str], Callable[[str], tuple]]:
-    """What a `manage.py` subprocess needs to share this test's database (a transaction=True test), and a
-    function that reads a row of it."""
+def worker_environment(
+    tmp_path: Path,
+) -> tuple[dict, list[str], Callable[[str], tuple], Callable[[str], str]]:
+    """What a `manage.py` subprocess needs to share this test's database (a transaction=True test), a function
+    that reads a row of it, and one that runs Python in `manage.py shell` (the environment as it is then)."""
     env = {
         **os.environ, "TASKS_BACKEND": "database", "HTTPS": "0", "DEBUG": "0",
         "SECRET_KEY": "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
@@ -458,13 +460,6 @@ def worker_environment(tmp_path: Path) -> tuple[dict, list[str], Callable[[str],
             with sqlite3.connect(path) as db:
                 return db.execute(sql).fetchone()
 
-    return env, manage, query
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_killed_db_worker_is_replaced_and_the_job_finishes_without_duplicates(tmp_path):
-    env, manage, query = worker_environment(tmp_path)
-
     def shell(code: str) -> str:
         done = subprocess.run(
             [*manage, "shell", "-v0", "--no-imports", "-c", code],
@@ -475,6 +470,13 @@ def test_a_killed_db_worker_is_replaced_and_the_job_finishes_without_duplicates(
         )
         assert done.returncode == 0, done.stderr
         return done.stdout.strip()
+
+    return env, manage, query, shell
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_db_worker_is_replaced_and_the_job_finishes_without_duplicates(tmp_path):
+    env, manage, query, shell = worker_environment(tmp_path)
 
     for n in range(SYNTHETIC):
         (tmp_path / f"plan-{n:02d}.txt").write_text(synthetic(n))
