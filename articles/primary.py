@@ -102,6 +102,9 @@ def store_primary(
         raise ValueError("the primary source is empty")
     if not speakers and not _TURN.search(body):
         raise ValueError("say who speaks: a text without “NAME:” turns needs its speaker")
+    nlp = load_pipeline()
+    if len(body) > nlp.max_length:
+        raise ValueError(f"the text is too long: {len(body):,} characters (limit {nlp.max_length:,})")
     cache = SpeakerCache()
     given = [s for s in (cache.resolve(name=n, description="", kind="person") for n in speakers) if s]
     with transaction.atomic():
@@ -115,7 +118,6 @@ def store_primary(
             content_hash=content_hash(body),
         )
         sentences = []
-        nlp = load_pipeline()
         for turn in turns(body):
             speaker = _speaker_of(turn.label, given, cache)
             if speaker is None:

@@ -166,6 +166,8 @@ def test_a_primary_source_needs_a_speaker_or_turns():
         store_primary(text="We will build hospitals in the north.", speakers=[], published=DAY)
     with pytest.raises(ValueError, match="empty"):
         store_primary(text="  \n ", speakers=["Anna Berg"], published=DAY)
+    with pytest.raises(ValueError, match="the text is too long: 1,100,000 characters"):
+        store_primary(text="We will. " * 122_222 + "ab", speakers=["Anna Berg"], published=DAY)
     assert not Article.objects.exists()
 
 
