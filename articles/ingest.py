@@ -29,6 +29,13 @@ from articles.models import (
     VariantLabel,
 )
 from articles.nlp.attribution import ExtractedQuote, extract_quotes
+from articles.nlp.confidence import (
+    INFERRED_SPEAKER,
+    MANUAL,
+    SpeakerEvidence,
+    speaker_confidence,
+    statement_confidence,
+)
 from articles.nlp.matching import Assignment, Rendering, assign_statements, index_keys, normalize
 from articles.nlp.pipeline import load_pipeline
 from articles.nlp.speakers import KnownSpeaker, resolve_speaker, speaker_lookup_keys
@@ -404,6 +411,7 @@ def _new_quotes(*, extracted: Sequence[ExtractedQuote], speakers: SpeakerCache) 
             relay=found.relay[:300],
             sentence=found.sentence,
             normalized=normalize(found.text),
+            speaker_confidence=speaker_confidence(SpeakerEvidence.from_quote(found)),
         )
         for found in extracted
     ]
@@ -414,6 +422,7 @@ def _new_quotes(*, extracted: Sequence[ExtractedQuote], speakers: SpeakerCache) 
         followed = by_start.get(found.same_speaker_as) if found.same_speaker_as is not None else None
         if quote.speaker is None and followed is not None and followed.speaker is not None:
             quote.speaker, quote.speaker_decided_by = followed.speaker, Decision.INFERRED
+            quote.speaker_confidence = INFERRED_SPEAKER
     return quotes
 
 
@@ -580,6 +589,7 @@ def _file(*, quotes: list[Quote], matched: _Matched) -> set[int]:
     groups = sorted({a.group for _, a in kept if a.statement is None})
     created = dict(zip(groups, Statement.objects.bulk_create([Statement() for _ in groups]), strict=True))
     for quote, assignment in kept:
+        quote.statement_confidence = statement_confidence(assignment)
         if assignment.statement is not None:
             quote.statement_id = assignment.statement
         else:
@@ -662,10 +672,12 @@ class _Manual:
             speaker_id, speaker_by = decision["speaker"]
             if speaker_by == Decision.MANUAL:
                 quote.speaker_id, quote.speaker_decided_by = speaker_id, Decision.MANUAL
+                quote.speaker_confidence = MANUAL
             statement_id, statement_by = decision["statement"]
             if statement_by == Decision.MANUAL and Statement.objects.filter(pk=statement_id).exists():
                 self.statements.add(quote.statement_id)
                 quote.statement_id, quote.statement_decided_by = statement_id, Decision.MANUAL
+                quote.statement_confidence = MANUAL
             if decision["not_a_quote"]:
                 self.statements.add(quote.statement_id)
                 quote.not_a_quote, quote.statement_id = True, None
@@ -674,5 +686,14 @@ class _Manual:
             )
             changed.append(quote)
         Quote.objects.bulk_update(
-            changed, ["speaker", "speaker_decided_by", "statement", "statement_decided_by", "not_a_quote"]
+            changed,
+            [
+                "speaker",
+                "speaker_decided_by",
+                "speaker_confidence",
+                "statement",
+                "statement_decided_by",
+                "statement_confidence",
+                "not_a_quote",
+            ],  # fmt: skip
         )

@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Count, Min, Model, Q, QuerySet
 
 from articles.models import Decision, Quote, QuoteKind, Statement
+from articles.nlp.confidence import INFERRED_SPEAKER
 from articles.nlp.diff import divergence
 from articles.search import search_text
 
@@ -172,6 +173,7 @@ def _follow_unnamed_speakers(statement_ids: Sequence[int], keep: Keep) -> None:
             keep,
             speaker_id=speaker_id,
             speaker_decided_by=Decision.INFERRED,
+            speaker_confidence=INFERRED_SPEAKER,
         )
     if by_speaker:  # their statements may now name a speaker; a chain of followers resolves in turn
         recompute(touched - {None}, keep=keep)
@@ -205,7 +207,13 @@ def _infer_speakers(
                 .exclude(speaker_decided_by=Decision.MANUAL)
                 .exclude(speaker=speaker_id, speaker_decided_by=Decision.INFERRED)
             )
-            _update(takers, keep, speaker_id=speaker_id, speaker_decided_by=Decision.INFERRED)
+            _update(
+                takers,
+                keep,
+                speaker_id=speaker_id,
+                speaker_decided_by=Decision.INFERRED,
+                speaker_confidence=INFERRED_SPEAKER,
+            )
             tally[(speaker_id, Decision.INFERRED)] += sum(tally.pop(key) for key in stale)
             return {speaker for speaker, _ in tally if speaker is not None}, True
     return {speaker for speaker, _ in tally if speaker is not None}, False

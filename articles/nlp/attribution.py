@@ -81,6 +81,12 @@ class ExtractedQuote:
     # A short partial quote nobody is reported saying ("a “historic” day"): a scare quote unless another
     # rendering of a statement has the same words, so it is kept only if it joins one.
     tentative: bool = False
+    # What the speaker decision rests on, for its confidence (confidence.py); no decision reads them:
+    # which rule found the speaker ("verb", "colon", "carried" …, see _Reader._cue; "" if none), whether the cue
+    # is in the quote's own sentence or frame, and a pronoun's route to its person ("floor", "lead" …).
+    rule: str = ""
+    explicit: bool = True
+    resolved_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,7 @@ class _Referent:
     description: str = ""
     kind: str | None = None
     anchor: int | None = None  # start of the quote that introduced this speaker, when it has no name
+    resolved_by: str = ""  # a pronoun's route to its person (ExtractedQuote.resolved_by)
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,7 @@ class _Cue:
     cue: str
     relay: str = ""
     explicit: bool = True  # found in the quote's own sentence or its colon/next-sentence frame
+    rule: str = ""  # which rule found it (ExtractedQuote.rule)
 
 
 def _lemma(token: Token) -> str:
@@ -209,7 +217,7 @@ class _Reader:
             first, last = self.quote_tokens(span)
             sentence = self._sentence(first, last)
             if previous and span.continued:
-                found: _Cue | None = _Cue(referent=previous[1], cue="", explicit=True)
+                found: _Cue | None = _Cue(referent=previous[1], cue="", explicit=True, rule="continued")
             else:
                 found = self._cue(span=span, first=first, last=last, previous=previous)
             kind = self._kind(span=span, first=first, sentence=sentence)
@@ -251,6 +259,9 @@ class _Reader:
             relay=found.relay if found else "",
             sentence=sentence.text.strip(),
             same_speaker_as=referent.anchor if referent.anchor != span.start else None,
+            rule=found.rule if found else "",
+            explicit=found.explicit if found else False,
+            resolved_by=referent.resolved_by,
         )
 
     def _sentence(self, first: int, last: int) -> Span:
@@ -311,7 +322,9 @@ class _Reader:
             if written.endswith(".") and len(written.split()[-1]) > 4:
                 written = written[:-1]  # the line's full stop, not an initial's or "Jr."'s
             name = self.cast.full_name(name=written) or written
-            return _Cue(referent=_Referent(name=name, as_written=written, kind="person"), cue="―")
+            return _Cue(
+                referent=_Referent(name=name, as_written=written, kind="person"), cue="―", rule="signature"
+            )
         # 1. The speech verb governing the quote (partial quotes, "…,” he said").
         verb = self._governing_verb(first=first, last=last, sent=sent)
         candidates: list[Token] = [verb] if verb is not None else []
@@ -344,16 +357,18 @@ class _Reader:
                 relay = relay or referent.as_written
                 relayed_by = relayed_by or _cue_words(candidate)
                 if _base_form(candidate.lower_) not in RELAY_LEMMAS and not own_words:
-                    own_words = _Cue(referent=self._outlet(referent, subject), cue=_cue_words(candidate))
+                    own_words = _Cue(
+                        referent=self._outlet(referent, subject), cue=_cue_words(candidate), rule="own words"
+                    )
                 continue
-            found = _Cue(referent=referent, cue=_cue_words(candidate), relay=relay)
+            found = _Cue(referent=referent, cue=_cue_words(candidate), relay=relay, rule="verb")
             # "Mook said the campaign expects Holt to … by calling out Trump's “lies”": a saying only planned or
             # imagined (an infinitive or participle) under someone's speech verb is theirs to report
             imagined = candidate.tag_ in ("VB", "VBG")
             if (imagined or not self._speaks(referent)) and any(
                 self.speech[a.i] for a in candidate.ancestors
             ):
-                thing = thing or found
+                thing = thing or replace(found, rule="reported thing")
                 continue
             return found
         if thing is not None:
@@ -361,7 +376,7 @@ class _Reader:
         if according is not None:
             referent = self._resolve(subject=according, position=according.idx)
             if referent is not None and referent.kind != "media":
-                return _Cue(referent=referent, cue="according to", relay=relay)
+                return _Cue(referent=referent, cue="according to", relay=relay, rule="according to")
             if referent is not None:
                 relay = relay or referent.as_written
                 relayed_by = relayed_by or "according to"
@@ -370,16 +385,18 @@ class _Reader:
         # 3. A colon frame: "Wang said:" / "Wang: “…”" just before the quote.
         colon = self._colon_frame(first=first, sent=sent)
         if colon is not None:
-            return colon
+            return replace(colon, rule="colon")
         # 4. A short cue sentence right after: "“…” He said."
         after = self._next_sentence_cue(last=last, sent=sent)
         if after is not None:
-            return after
+            return replace(after, rule="next sentence")
         if relayed_by:
-            return _Cue(referent=_Referent(name=None, as_written=""), cue=relayed_by, relay=relay)
+            return _Cue(
+                referent=_Referent(name=None, as_written=""), cue=relayed_by, relay=relay, rule="relayed"
+            )
         leading = self._clause_subject(first=first, last=last, sent=sent)
         if leading is not None:
-            return replace(leading, relay=relay)
+            return replace(leading, relay=relay, rule="clause")
         if not self._whole_sentence(first=first, last=last, sent=sent):
             # '“…,” Conway said. “They agree with him, but they aren't there yet” to back him.': a quote opening
             # its sentence in the paragraph of the previous quote goes on with that speaker's words
@@ -388,19 +405,19 @@ class _Reader:
                 and self._opens_sentence(first=first, sent=sent)
                 and self.paragraph_of(span.start) == self.paragraph_of(previous[0].start)
             ):
-                return _Cue(referent=previous[1], cue="", relay=relay)
+                return _Cue(referent=previous[1], cue="", relay=relay, rule="goes on")
             return None
         # 5. A stand-alone quotation: the person the sentence before it is about holds the floor
         # ("Tedros warned that the virus stays. ¶ “It is still killing.”").
         if sent.start > 0 and not self.quoted[sent.start - 1]:
             introduced = self._previous_subject(position=span.start - 1, same_paragraph=False)
             if introduced is not None and introduced.kind == "person":
-                return _Cue(referent=introduced, cue="", relay=relay, explicit=False)
+                return _Cue(referent=introduced, cue="", relay=relay, explicit=False, rule="introduced")
         # 6. Carried on: the previous quote of the paragraph, or of the paragraph before, keeps speaking.
         if previous is not None:
             gap = self.paragraph_of(span.start) - self.paragraph_of(previous[0].start)
             if gap <= FLOOR_PARAGRAPHS:
-                return _Cue(referent=previous[1], cue="", relay=relay, explicit=gap == 0)
+                return _Cue(referent=previous[1], cue="", relay=relay, explicit=gap == 0, rule="carried")
         return None
 
     def _opens_sentence(self, *, first: int, sent: Span) -> bool:
@@ -676,7 +693,7 @@ class _Reader:
         if lower in ("i", "we"):
             return None
         if lower in INDEFINITE_PRONOUNS:
-            return _Referent(name=None, as_written=word, description=word)
+            return _Referent(name=None, as_written=word, description=word, resolved_by="indefinite")
         wanted = "institution" if lower == "it" else "person"
         gender = {"he": "m", "she": "f"}.get(lower, "")
         here = self.paragraph_of(position)
@@ -694,7 +711,7 @@ class _Reader:
                 and lead.kind == "person"
                 and not (gender and person and person.gender not in ("", gender))
             ):
-                return replace(lead, as_written=word)
+                return replace(lead, as_written=word, resolved_by="lead")
         # "Dunn disagreed. “…,” he said.": the subject of the sentence just before, in the same paragraph
         # or, for a pronoun opening its paragraph, of the paragraph before ("The Labor leader spoke. ¶ He said: …")
         opens_paragraph = self.sent_span(self.token_at(position)).start_char == self.paragraphs[here][0]
@@ -707,7 +724,7 @@ class _Reader:
         if salient is not None and (salient.kind == wanted or (salient.kind is None and wanted == "person")):
             seen = self.cast.people.get(salient.name or "")
             if not (gender and seen and seen.gender and seen.gender != gender):
-                return replace(salient, as_written=word)
+                return replace(salient, as_written=word, resolved_by="sentence before")
         # A quote's speaker keeps the floor: "he added" goes to the last one who spoke, not the last name.
         for pos, referent in reversed(self.speakers):
             if here - self.paragraph_of(pos) > 4:
@@ -719,7 +736,7 @@ class _Reader:
                         continue
                     self.cast.people[referent.name].gender = gender
                 return _Referent(name=referent.name, as_written=word, description=referent.description,
-                                 kind=referent.kind, anchor=referent.anchor)  # fmt: skip
+                                 kind=referent.kind, anchor=referent.anchor, resolved_by="floor")  # fmt: skip
         if wanted == "person":
             mentioned = [
                 (p.seen_before(position), p) for p in self.cast.people.values() if p.gender in ("", gender)
@@ -729,12 +746,12 @@ class _Reader:
                 person = max(mentioned, key=lambda pair: pair[0])[1]
                 return _Referent(name=person.name, as_written=word,
                                  description=person.descriptions[0] if person.descriptions else "",
-                                 kind="person")  # fmt: skip
+                                 kind="person", resolved_by="last mentioned")  # fmt: skip
         # nobody named yet: "the actress writes … “…,” she said" — the subject of the sentence before
         salient = self._previous_subject(position=position, same_paragraph=False, past_quotes=True)
         if salient is not None and salient.kind in (None, wanted):
-            return replace(salient, as_written=word)
-        return _Referent(name=None, as_written=word)
+            return replace(salient, as_written=word, resolved_by="before the quotes")
+        return _Referent(name=None, as_written=word, resolved_by="unresolved")
 
     def _previous_subject(
         self, *, position: int, same_paragraph: bool = True, past_quotes: bool = False
@@ -769,7 +786,7 @@ class _Reader:
             first, last = self.quote_tokens(span)
             sentence = self._sentence(first, last)
             referent, cue = self._headline_speaker(span=span, first=first, last=last, body=body)
-            found = _Cue(referent=referent, cue=cue) if referent else None
+            found = _Cue(referent=referent, cue=cue, rule="headline") if referent else None
             results.append(self._record(span=span, kind="headline", found=found, sentence=sentence))
         return results
 
@@ -866,7 +883,7 @@ class _Reader:
                 if len(tokens) < 5 or tokens[-1].i - tokens[0].i + 1 != len(tokens):
                     continue
                 start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-                found = _Cue(referent=referent, cue=_cue_words(verb))
+                found = _Cue(referent=referent, cue=_cue_words(verb), rule="indirect")
                 span = QuoteSpan(start=start, end=end, open_mark="", close_mark="")
                 record = self._record(span=span, kind="indirect", found=found, sentence=sent)
                 if not any(r.text == record.text for r in results):

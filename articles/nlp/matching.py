@@ -51,6 +51,10 @@ class Assignment:
     # Stored statements this rendering shows to be parts of the one it joins: it quotes, as one span, the
     # sentences that other outlets quoted apart ("A. B." after "A." and "B."), so they are one passage.
     merges: tuple[int, ...] = ()
+    # For the decision's confidence (confidence.py), read by no decision: the rendering's content words, and
+    # the best score of a statement or group it did not join (0.0 if none came near).
+    words: int = 0
+    nearest: float = 0.0
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -542,6 +546,7 @@ def assign_statements(
     # Pass 2: final verdicts, complete-link style against statements and new groups. A big story's statements
     # hold the same wording from many articles: a verdict depends only on what the key names, so it is kept.
     verdicts: dict[tuple, _Verdict] = {}
+    nearest: dict[int, float] = defaultdict(float)  # each new rendering's best score against any other
 
     def verdict(a: _Item, b: _Item) -> _Verdict:
         ra, rb = a.rendering, b.rendering
@@ -552,6 +557,7 @@ def assign_statements(
         found = verdicts.get(key)
         if found is None:
             found = verdicts[key] = _judge(a, b, occasions)
+        nearest[a.index] = max(nearest[a.index], found.score)
         return found
 
     cand_by_statement: dict[int, list[_Item]] = defaultdict(list)
@@ -582,13 +588,14 @@ def assign_statements(
             fit = _fit(item, _quoted(members), verdict)
             if fit and (best is None or fit[0] > best[0]):
                 best = (fit[0], fit[1], group_statement[gid], gid)
+        words = len(item.words)
         if best is None:
             if not item.quoted:
-                result[i] = Assignment(None, i, False, 0.0, "matches no quoted rendering")
+                result[i] = Assignment(None, i, False, 0.0, "matches no quoted rendering", words=words)
                 continue
             groups[i] = [item]
             group_statement[i] = None
-            result[i] = Assignment(None, i, True, 0.0, "new statement")
+            result[i] = Assignment(None, i, True, 0.0, "new statement", words=words, nearest=nearest[i])
             continue
         score, reason, joined, found_group = best
         if found_group is None:
@@ -600,7 +607,7 @@ def assign_statements(
             gid = found_group
         groups[gid].append(item)
         merges = tuple(sid for sid in parts if joined is not None and sid != joined)
-        result[i] = Assignment(joined, gid, True, round(score, 3), reason, merges)
+        result[i] = Assignment(joined, gid, True, round(score, 3), reason, merges, words=words)
     return [result[i] for i in range(len(new_items))]
 
 

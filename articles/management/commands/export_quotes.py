@@ -3,12 +3,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from articles.models import Quote
+from articles.models import Decision, Quote
+from articles.nlp.confidence import MANUAL
 from articles.spreadsheet import SafeDictWriter
 
 FIELDS = [
     "article", "outlet", "published", "title", "text", "start", "end", "kind", "speaker", "speaker_as_written",
-    "speaker_decided_by", "cue", "relay", "statement", "statement_label", "statement_decided_by",
+    "speaker_decided_by", "speaker_confidence", "cue", "relay", "statement", "statement_label",
+    "statement_decided_by", "statement_confidence",
 ]  # fmt: skip
 
 
@@ -32,12 +34,20 @@ def quote_records():
             "speaker": quote.attributed_to,
             "speaker_as_written": quote.speaker_as_written,
             "speaker_decided_by": quote.speaker_decided_by,
+            # how likely the decision is right, 0-1 (articles.nlp.confidence); 1.0 for a person's decision
+            "speaker_confidence": _confidence(quote.speaker_confidence, quote.speaker_decided_by),
             "cue": quote.cue,
             "relay": quote.relay,
             "statement": str(quote.statement_id) if quote.statement_id else None,
             "statement_label": quote.statement.label if quote.statement else None,
             "statement_decided_by": quote.statement_decided_by,
+            "statement_confidence": _confidence(quote.statement_confidence, quote.statement_decided_by),
         }
+
+
+def _confidence(value: float | None, decided_by: str) -> float | None:
+    """A person's decision is confirmed (corrections record who decided, not a confidence)."""
+    return MANUAL if decided_by == Decision.MANUAL else value
 
 
 class Command(BaseCommand):
