@@ -26,6 +26,7 @@ from articles.models import (
     Statement,
     VariantLabel,
 )
+from articles.nlp.confidence import MANUAL as MANUAL_CONFIDENCE
 from articles.nlp.diff import propose_label
 from articles.statements import recompute
 
@@ -189,7 +190,11 @@ def merge_statements(*, actor: AbstractBaseUser, into: Statement, other: Stateme
     return into
 
 
-CONFIRMABLE = {"speaker": "speaker_decided_by", "statement": "statement_decided_by"}
+# A decision journalists confirm: who decided it, and how sure of it we are (a person's is 1.0).
+CONFIRMABLE = {
+    "speaker": ("speaker_decided_by", "speaker_confidence"),
+    "statement": ("statement_decided_by", "statement_confidence"),
+}
 
 
 def confirm_decision(*, actor: AbstractBaseUser, quote: Quote, decision: str) -> Quote:
@@ -197,14 +202,15 @@ def confirm_decision(*, actor: AbstractBaseUser, quote: Quote, decision: str) ->
     decision, which leaves the review queue and which ingest keeps."""
     if decision not in CONFIRMABLE:
         raise ValidationError(f"{decision!r} is not a decision to confirm: {' or '.join(CONFIRMABLE)}")
-    column = CONFIRMABLE[decision]
+    column, confidence = CONFIRMABLE[decision]
     if getattr(quote, column) == Decision.MANUAL:
         raise ValidationError(f"the {decision} of this rendering is already a person's decision")
     with transaction.atomic():
         record = _Record()
         record.keep(quote)
         setattr(quote, column, Decision.MANUAL)
-        quote.save(update_fields=[column])
+        setattr(quote, confidence, MANUAL_CONFIDENCE)
+        quote.save(update_fields=[column, confidence])
         shown = (
             (quote.attributed_to or "unknown") if decision == "speaker" else f"statement {quote.statement_id}"
         )

@@ -42,7 +42,8 @@ def test_a_journalist_confirms_a_speaker_in_one_click_and_can_undo_it(client):
     response = client.post(reverse("review_confirm", args=[a.pk]), {"decision": "speaker"}, follow=True)
     assert "left the queue" in response.content.decode()
     a.refresh_from_db()
-    assert a.speaker_decided_by == "manual" and [q.doubt for q in queue() if q.pk == a.pk] == [0.9]
+    assert (a.speaker_decided_by, a.speaker_confidence) == ("manual", 1.0)
+    assert [q.doubt for q in queue() if q.pk == a.pk] == [0.9]
     event = AuditEvent.objects.get(action="confirm speaker")
     assert (event.before["summary"], event.after["summary"]) == (
         "Ada Lovelace (automatic)",
@@ -52,7 +53,7 @@ def test_a_journalist_confirms_a_speaker_in_one_click_and_can_undo_it(client):
     assert "already a person" in again.content.decode()
     corrections.undo(actor=journalist, event=event)
     a.refresh_from_db()
-    assert a.speaker_decided_by == "auto"
+    assert (a.speaker_decided_by, a.speaker_confidence) == ("auto", 0.4)
 
 
 def test_a_confirmed_speaker_is_kept_when_the_article_is_ingested_again():
