@@ -20,8 +20,6 @@ cut counted in proportion, as a random order among them would), and the share ri
 import itertools
 import json
 import math
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -30,35 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bin"))
 
 import score_quotes  # noqa: E402  (the evaluators' scorer, kept as it is)
+from eval_corpus import export_corpus  # noqa: E402
 
 BUCKETS = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.0)]
-
-
-def export_corpus(corpus: Path, exported: Path, work: Path) -> None:
-    """Ingest CORPUS_DIR as bin/eval_corpus.py does (outlet, date, address given) and export its quotes."""
-    gold = json.loads((corpus / "gold.json").read_text(encoding="utf-8"))
-    records = work / "in.jsonl"
-    with records.open("w", encoding="utf-8") as out:
-        for article in gold["articles"]:
-            record = {
-                "source_name": article["file"],
-                "text": (corpus / "articles" / article["file"]).read_text(encoding="utf-8"),
-                "outlet": article.get("outlet"),
-                "published": article.get("published"),
-                "url": article.get("url"),
-            }
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{work}/eval.sqlite3"}
-    for command in (
-        ["migrate", "--no-input", "--verbosity", "0"],
-        ["ingest", str(records)],
-        ["export_quotes", "--output", str(exported)],
-    ):
-        done = subprocess.run(
-            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True
-        )
-        if done.returncode:
-            sys.exit(f"manage.py {command[0]} failed:\n{done.stderr[-2000:]}")
 
 
 def judged(gold: dict, preds: list[dict]) -> tuple[list[tuple[dict, bool]], list[tuple[dict, bool]]]:
@@ -142,7 +114,10 @@ def main(args: list[str]) -> int:
         if len(paths) == 1:
             corpus = Path(paths[0])
             gold_path, export = corpus / "gold.json", Path(keep or Path(work, "out.jsonl"))
-            export_corpus(corpus, export, Path(work))
+            try:
+                export_corpus(corpus, export, Path(work))
+            except RuntimeError as error:
+                sys.exit(f"confidence_report: {error}")
         else:
             gold_path, export = Path(paths[0]), Path(paths[1])
         gold = json.loads(gold_path.read_text(encoding="utf-8"))

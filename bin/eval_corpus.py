@@ -18,33 +18,42 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def main(corpus: Path, verbose: bool, body_only: bool = False) -> int:
+def export_corpus(corpus: Path, exported: Path, work: Path) -> None:
+    """Ingest a labelled corpus into a throwaway database in `work` as an admin would (outlet, date and address
+    given) and export its quotes to `exported`. Raises RuntimeError naming the step that failed."""
     gold = json.loads((corpus / "gold.json").read_text(encoding="utf-8"))
+    records = work / "in.jsonl"
+    with records.open("w", encoding="utf-8") as out:
+        for article in gold["articles"]:
+            record = {
+                "source_name": article["file"],
+                "text": (corpus / "articles" / article["file"]).read_text(encoding="utf-8"),
+                "outlet": article.get("outlet"),
+                "published": article.get("published"),
+                "url": article.get("url"),
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{work}/eval.sqlite3"}
+    for command in (
+        ["migrate", "--no-input", "--verbosity", "0"],
+        ["ingest", str(records)],
+        ["export_quotes", "--output", str(exported)],
+    ):
+        done = subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        if done.returncode:
+            raise RuntimeError(f"manage.py {command[0]} failed:\n{done.stderr[-2000:]}")
+
+
+def main(corpus: Path, verbose: bool, body_only: bool = False) -> int:
     with tempfile.TemporaryDirectory() as work:
-        records = Path(work, "in.jsonl")
-        with records.open("w", encoding="utf-8") as out:
-            for article in gold["articles"]:
-                record = {
-                    "source_name": article["file"],
-                    "text": (corpus / "articles" / article["file"]).read_text(encoding="utf-8"),
-                    "outlet": article.get("outlet"),
-                    "published": article.get("published"),
-                    "url": article.get("url"),
-                }
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{work}/eval.sqlite3"}
         exported = Path(work, "out.jsonl")
-        for command in (
-            ["migrate", "--no-input", "--verbosity", "0"],
-            ["ingest", str(records)],
-            ["export_quotes", "--output", str(exported)],
-        ):
-            done = subprocess.run(
-                [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True
-            )
-            if done.returncode:
-                print(f"eval_corpus: manage.py {command[0]} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
-                return 1
+        try:
+            export_corpus(corpus, exported, Path(work))
+        except RuntimeError as error:
+            print(f"eval_corpus: {error}", file=sys.stderr)
+            return 1
         scorer = [
             sys.executable,
             str(ROOT / "bin" / "score_quotes.py"),
