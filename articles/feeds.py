@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import feedparser
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Min, OuterRef, Subquery
 from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 
@@ -27,7 +27,7 @@ from articles.sources import Source
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["poll_due_feeds", "poll_feed", "poll_feeds", "poll_now", "schedule"]
+__all__ = ["poll_due_feeds", "poll_feed", "poll_feeds", "poll_now", "schedule", "with_last_poll"]
 
 # A poll in progress holds its feed this long; it renews the hold after each item it ingests.
 LEASE = datetime.timedelta(minutes=10)
@@ -49,6 +49,14 @@ def poll_due_feeds(*, now: datetime.datetime | None = None) -> list[FeedPoll]:
         except Exception:  # a bug, not bad input: logged with its traceback, the next feed still polled
             logger.exception("polling feed %s failed", feed_id)
     return polls
+
+
+def with_last_poll() -> list[tuple[Feed, FeedPoll | None]]:
+    """Every feed and its latest poll, in two queries."""
+    latest = FeedPoll.objects.filter(feed=OuterRef("pk")).order_by("-started_at", "-pk").values("pk")[:1]
+    feeds = list(Feed.objects.annotate(last_poll=Subquery(latest)))
+    polls = FeedPoll.objects.in_bulk([feed.last_poll for feed in feeds if feed.last_poll])
+    return [(feed, polls.get(feed.last_poll)) for feed in feeds]
 
 
 def poll_now(feed: Feed) -> None:

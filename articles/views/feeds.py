@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from articles.feeds import poll_now, schedule
+from articles.feeds import poll_now, schedule, with_last_poll
 from articles.forms import FeedForm
 from articles.models import Feed
 from articles.roles import can_upload, require
@@ -28,11 +28,7 @@ def feed_list(request: HttpRequest) -> HttpResponse:
         schedule()
         messages.success(request, f"Following {feed.url}: its first poll is due now.")
         return redirect("feed_detail", pk=feed.pk)
-    feeds = Feed.objects.all()
-    latest = {}
-    for feed in feeds:
-        latest[feed.pk] = feed.polls.order_by("-started_at", "-pk").first()
-    rows = [{"feed": feed, "poll": latest[feed.pk]} for feed in feeds]
+    rows = [{"feed": feed, "poll": poll} for feed, poll in with_last_poll()]
     return render(request, "articles/feed_list.html", {"form": form, "rows": rows})
 
 

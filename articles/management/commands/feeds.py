@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from articles.feeds import poll_due_feeds, schedule
+from articles.feeds import poll_due_feeds, schedule, with_last_poll
 from articles.forms import FeedForm
 from articles.models import Feed
 
@@ -37,8 +37,7 @@ class Command(BaseCommand):
         self.stdout.write(f"following {feed.url} (feed {feed.pk}), polled every {feed.interval} minutes")
 
     def _list(self, **options) -> None:
-        for feed in Feed.objects.all():
-            poll = feed.polls.order_by("-started_at", "-pk").first()
+        for feed, poll in with_last_poll():
             last = (
                 f"{poll.get_status_display()} at {poll.started_at:%Y-%m-%d %H:%M}"
                 if poll
