@@ -154,12 +154,13 @@ def history(article: Article) -> History:
     steps = []
     for version, newer in zip(versions, texts[1:], strict=True):
         old, new = _paragraphs(version.body), _paragraphs(newer)
+        kept_old, kept_new = set(old), set(new)
         steps.append(
             Step(
                 version=version,
                 changes=tuple(version.changes.all()),
-                removed=tuple(p for p in old if p not in set(new)),
-                added=tuple(p for p in new if p not in set(old)),
+                removed=tuple(p for p in old if p not in kept_new),
+                added=tuple(p for p in new if p not in kept_old),
             )
         )
     return steps[::-1]
