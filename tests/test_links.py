@@ -153,3 +153,14 @@ def test_every_line_of_the_links_box_that_is_no_address_is_named(admin_client):
         "Line 2 (example dot org) is not an http or https address; "
         "line 3 (ftp://example.org/b) is not an http or https address."
     ]
+
+
+def test_a_page_is_read_in_the_charset_its_server_declares(web):
+    body = (
+        "<html><body><article><h1>Café reopens</h1><p>“Our crêpes are back,” said owner Zoë Martin on Monday.</p>"
+        "<p>The café had been closed for a month after the flood damaged its kitchen.</p></article></body></html>"
+    )
+    web.routes["/cafe"] = Reply(body.encode("cp1252"), content_type="text/html; charset=windows-1252")
+    out, err = ingest(web.url("/cafe"))
+    assert "1 created" in out and "not UTF-8" not in err
+    assert "“Our crêpes are back,” said owner Zoë Martin" in Article.objects.get().body
