@@ -148,8 +148,14 @@ class Generator:
 
     def setup(self) -> None:
         with transaction.atomic():
-            bulk.write(Outlet, ((i + 1, f"Synthetic Outlet {i}", "", "en") for i in range(OUTLETS)))
-            bulk.write(Speaker, ((i + 1, speaker_name(i), "", "person", NOW) for i in range(SPEAKERS)))
+            bulk.write(Outlet, ({"id": i + 1, "name": f"Synthetic Outlet {i}"} for i in range(OUTLETS)))
+            bulk.write(
+                Speaker,
+                (
+                    {"id": i + 1, "name": speaker_name(i), "kind": "person", "created_at": NOW}
+                    for i in range(SPEAKERS)
+                ),
+            )
         bulk.reset_sequences(Outlet, Speaker)
 
     def grow_to(self, total_quotes: int, *, chunk: int = 50_000) -> None:
@@ -167,17 +173,20 @@ class Generator:
             header = f"Synthetic article {aid}.\n\n"
             body, spans = body_with([(name, text) for _, name, text, *_ in members], header)
             articles.append(
-                (aid, outlet, f"Synthetic article {aid}", body, f"synthetic/{aid}", "", date, "en",
-                 hashlib.sha256(body.encode()).hexdigest(), NOW, False, False)
+                {"id": aid, "outlet_id": outlet, "title": f"Synthetic article {aid}", "body": body,
+                 "source_name": f"synthetic/{aid}", "published": date,
+                 "content_hash": hashlib.sha256(body.encode()).hexdigest(), "ingested_at": NOW}
             )  # fmt: skip
             for (qid, name, text, sid, speaker, kind), (start, end) in zip(members, spans, strict=True):
                 quotes.append(
-                    (qid, aid, sid, speaker, text, start, end, kind, name, name, "said", "", text,
-                     normalize(text), "automatic", "automatic", False, None)
+                    {"id": qid, "article_id": aid, "statement_id": sid, "speaker_id": speaker, "text": text,
+                     "start": start, "end": end, "kind": kind, "speaker_as_written": name,
+                     "speaker_in_article": name, "cue": "said", "sentence": text, "normalized": normalize(text),
+                     "speaker_decided_by": "automatic", "statement_decided_by": "automatic"}
                 )  # fmt: skip
                 for key in set(index_keys(text)):
                     self.keys += 1
-                    keys.append((self.keys, qid, key))
+                    keys.append({"id": self.keys, "quote_id": qid, "key": key})
 
         def open_article(date: datetime.date) -> list:
             self.articles += 1
@@ -206,8 +215,10 @@ class Generator:
             label = " ".join(words[:12]) + ("…" if len(words) > 12 else "")
             divergence = round(random.Random(sid).random() * 0.6, 3)
             statements.append(
-                (sid, s.speaker + 1, s.date, "", label, first_quote, "automatic", len(s.renderings), len(outlets),
-                 divergence, NOW, search_text(r.text for r in s.renderings))
+                {"id": sid, "speaker_id": s.speaker + 1, "occasion_date": s.date, "label": label,
+                 "reference_id": first_quote, "reference_decided_by": "automatic",
+                 "rendering_count": len(s.renderings), "outlet_count": len(outlets), "divergence": divergence,
+                 "created_at": NOW, "search_text": search_text(r.text for r in s.renderings)}
             )  # fmt: skip
         for article in pool:
             if article[3]:
