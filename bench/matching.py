@@ -79,9 +79,13 @@ def run_probe(p: int, stored_statements: int, scale: int) -> dict:
         )
         for q in quotes:  # as _store_quotes leaves them: speaker loaded
             q.speaker  # noqa: B018
-        matching._VECTOR_CACHE.clear()
-        matching._TEXT_CACHE.clear()
-        for cached in (matching._content, matching._content_of_normal, matching._stem):
+        for cached in (
+            matching._encoded,
+            matching._evidence,
+            matching._content,
+            matching._content_of_normal,
+            matching._stem,
+        ):
             cached.cache_clear()
         ingest._view, ingest._candidates = timed(real_view), timed(real_candidates)
         try:

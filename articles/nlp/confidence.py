@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 
 from articles.nlp.attribution import ExtractedQuote
-from articles.nlp.matching import MATCH, REQUOTE, SHORT, WEAK, Assignment
+from articles.nlp.matching import TUNING, Assignment
 
 MANUAL = 1.0
 
@@ -139,20 +139,20 @@ def speaker_confidence(evidence: SpeakerEvidence) -> float:
 
 
 # --- statements ----------------------------------------------------------------------------------------
-# Not fitted: a fixed function of matching's score read against its thresholds (matching.py), the same
-# everywhere. A rendering that joined a statement: 0.5 at the weakest match matching accepts (WEAK), rising
-# linearly to CEILING at near-verbatim (REQUOTE). A rendering that began a statement: CEILING when nothing
-# came near, falling linearly to 0.5 as its nearest rejected rendering approaches MATCH. A short quote (SHORT
-# content words or fewer) decides on little: a fifth of the way closer to 0.5.
+# Not fitted: a fixed function of matching's score read against its thresholds (matching.TUNING), the same
+# everywhere. A rendering that joined a statement: 0.5 at the weakest match matching accepts (`weak`), rising
+# linearly to CEILING at near-verbatim (`requote`). A rendering that began a statement: CEILING when nothing
+# came near, falling linearly to 0.5 as its nearest rejected rendering approaches `match`. A short quote
+# (`short` content words or fewer) decides on little: a fifth of the way closer to 0.5.
 CEILING = 0.95
 
 
 def statement_confidence(assignment: Assignment) -> float:
     if assignment.score > 0:
-        share = (assignment.score - WEAK) / (REQUOTE - WEAK)
+        share = (assignment.score - TUNING.weak) / (TUNING.requote - TUNING.weak)
     else:
-        share = (MATCH - assignment.nearest) / MATCH
+        share = (TUNING.match - assignment.nearest) / TUNING.match
     share = min(1.0, max(0.0, share))
-    if assignment.words <= SHORT:
+    if assignment.words <= TUNING.short:
         share *= 0.8
     return round(0.5 + (CEILING - 0.5) * share, 3)

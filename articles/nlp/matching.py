@@ -9,6 +9,7 @@ article-to-article support) and speakers gate every merge.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import hashlib
@@ -18,7 +19,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import snowballstemmer
 from rapidfuzz.distance import LCSseq
@@ -58,17 +59,36 @@ class Assignment:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Tuning. Fitted on the labelled pairs in tests/nlp/test_matching.py (see fit notes there), not on the seeds.
+# Tuning
 
-SAME_OCCASION_DAYS = 5  # a speech on Sunday is reported until mid-week; later coverage is a re-quote
-SHORT = 3  # quotes with at most this many content words must appear word for word, in order
-MATCH = 0.62  # text similarity for a match when nothing speaks against it
-STRONG = 0.80  # a match this good between long renderings ties two articles to one occasion
-UNDATED = 0.70  # no date and no article tie: similar words may be the same speaker on another day
-WEAK = 0.45  # accepted only between articles already tied to the same occasion
-REQUOTE = 0.90  # near-verbatim: survives a date gap (a statement re-quoted weeks later)
-REQUOTE_WORDS = 5
-STRONG_WORDS = 4
+
+@dataclass(frozen=True)
+class Tuning:
+    """Every number a same-statement decision turns on. They were tuned together on the labelled pairs of
+    tests/data/matching_pairs.json (written for this, not from the seeds) and checked on the dev corpus:
+    `bin/fit_matching.py` prints the pairs each value of `match` gets wrong, and `make eval` the corpus scores.
+    Pass a changed copy (`dataclasses.replace(TUNING, match=0.6)`) to `assign_statements` to try one."""
+
+    same_occasion_days: int = 5  # a speech on Sunday is reported until mid-week; later coverage is a re-quote
+    short: int = 3  # quotes with at most this many content words must appear word for word, in order
+    match: float = 0.62  # text similarity for a match when nothing speaks against it
+    strong: float = 0.80  # a match this good between long renderings ties two articles to one occasion
+    strong_words: int = 4  # ... when the shorter one has at least this many content words
+    undated: float = 0.70  # no date and no article tie: similar words may be the same speaker on another day
+    weak: float = 0.45  # accepted only between articles already tied to the same occasion
+    requote: float = 0.90  # near-verbatim: survives a date gap (a statement re-quoted weeks later) ...
+    requote_words: int = 5  # ... when the shorter one has at least this many content words
+    negation_penalty: float = 0.2  # "cannot be achieved by force" is not "can only be achieved through talks"
+    meaning_lift: float = 0.03  # puts the word/meaning blend on the word-cover scale, so `match` serves both
+
+    def __hash__(self) -> int:  # part of the key of every piece of evidence kept: hashed once
+        return self._hash
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash(dataclasses.astuple(self)))
+
+
+TUNING = Tuning()
 
 # Function words and the vocabulary of reporting itself: they say nothing about which utterance it is.
 # Negations stay: "no limits" and "limits" are different claims. Not spaCy's STOP_WORDS (measured: it also drops
@@ -84,8 +104,6 @@ _STOPWORDS = frozenset(
     your yours yourself yourselves s t ve ll re d m said say says saying told tell according added
     one ones may might even still already well like via since""".split()
 )
-
-_NEGATION_PENALTY = 0.2  # "cannot be achieved by force" is not "can only be achieved through talks"
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
@@ -164,24 +182,26 @@ def index_keys(text: str) -> list[int]:
 
 
 @dataclass(frozen=True)
-class _Item:
-    """A rendering with what the decisions need, computed once."""
+class _Wording:
+    """A rendering's words as the text evidence reads them. Equal for equal texts (with the same leave to weigh
+    meaning), so the evidence on a pair of wordings is computed once for every pair of renderings of them."""
 
-    index: int  # position in new, or -1 for candidates
-    rendering: Rendering
-    words: tuple[str, ...]
-    statement: int | None = None  # for candidates
-    quoted: bool = True
-    vectors: tuple[tuple[str, ...], Any] | None = field(default=None, compare=False)  # words, word vectors
-    embed: bool = False  # vectors are encoded on first use (most pairs are decided without them)
+    text: str
+    embed: bool  # meaning may be weighed: its vectors are encoded the first time a pair needs them
+    words: tuple[str, ...] = field(compare=False)  # content-word stems, in order
     vocab: frozenset[str] = field(init=False, compare=False, repr=False)
+    _hash: int = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "vocab", frozenset(self.words))
+        object.__setattr__(self, "_hash", hash((self.text, self.embed)))
+
+    def __hash__(self) -> int:  # a key of every verdict and evidence kept: hashed once
+        return self._hash
 
 
 @dataclass(frozen=True)
-class _Text:
+class _Evidence:
     similarity: float
     lexical: float
     short_words: int
@@ -200,24 +220,24 @@ def _fragment_of(a: str, b: str) -> bool:
     return _contains(long, short)
 
 
-def _vectors(item: _Item) -> tuple[tuple[str, ...], Any] | None:
-    if item.vectors is not None or not item.embed:
-        return item.vectors
-    return _encode_cached((item.rendering.text,))[0]
+@functools.lru_cache(maxsize=50_000)  # candidates come back on every ingest of a related article
+def _encoded(text: str) -> tuple[tuple[str, ...], Any]:
+    from articles.nlp import embedding
+
+    (found,) = embedding.encode(texts=[text])
+    return found.words, found.word_vectors
 
 
-def _semantic_cover(a: _Item, b: _Item) -> float | None:
+def _meaning_cover(a: _Wording, b: _Wording) -> float | None:
     # Mean, over the shorter rendering's content words, of the best cosine against the longer rendering's
     # contextual word vectors: a translation's "upheld ... fundamental" finds "adhered ... basic".
-    if not (a.vectors is not None or a.embed) or not (b.vectors is not None or b.embed):
+    if not (a.embed and b.embed):
         return None
     import numpy as np
 
     short, long = (a, b) if len(a.words) <= len(b.words) else (b, a)
-    short_vectors, long_vectors = _vectors(short), _vectors(long)
-    assert short_vectors is not None and long_vectors is not None
-    s_words, s_vec = short_vectors
-    _, l_vec = long_vectors
+    s_words, s_vec = _encoded(short.text)
+    _, l_vec = _encoded(long.text)
     keep = [i for i, w in enumerate(s_words) if w.isalnum() and w not in _STOPWORDS]
     if not keep or len(l_vec) == 0:
         return None
@@ -225,26 +245,7 @@ def _semantic_cover(a: _Item, b: _Item) -> float | None:
     return float(np.mean(best))
 
 
-_TEXT_CACHE: dict[tuple[str, str, bool, bool, bool], _Text] = {}
-
-
-def _text(a: _Item, b: _Item, *, with_meaning: bool = True) -> _Text:
-    """Text evidence for a pair; with semantic=False the word evidence alone (no vectors are encoded).
-
-    The same pair of texts comes back in both passes, in every group it is tried against and on every
-    ingest that finds the same candidates: the evidence depends on the two texts alone, so it is kept.
-    """
-    can_embed = (a.vectors is not None or a.embed, b.vectors is not None or b.embed)
-    key = (a.rendering.text, b.rendering.text, *can_embed, with_meaning)
-    found = _TEXT_CACHE.get(key)
-    if found is None:
-        if len(_TEXT_CACHE) > 200_000:
-            _TEXT_CACHE.clear()
-        found = _TEXT_CACHE[key] = _text_uncached(a, b, with_meaning=with_meaning)
-    return found
-
-
-def _out_of_reach(a: _Item, b: _Item, threshold: float) -> bool:
+def _out_of_reach(a: _Wording, b: _Wording, threshold: float, tuning: Tuning) -> bool:
     """Whether the pair cannot reach `threshold` whatever its word order and meaning, judged from the words
     one lacks of the other (set arithmetic, far cheaper than the evidence). Most candidates in a big
     database share a phrase or two with a new quote and nothing more: they are rejected here, as they would
@@ -254,63 +255,70 @@ def _out_of_reach(a: _Item, b: _Item, threshold: float) -> bool:
     if n == 0:
         return False
     missing = len(short.vocab - long.vocab)
-    if n <= SHORT:
+    if n <= tuning.short:
         return missing > 0  # a short quote must be contained word for word
     if not missing:
         return False
     # Word cover is exactly 1 - missing/distinct words; each missing word costs the in-order share a token.
     bound = 0.5 * (1 - missing / len(short.vocab)) + 0.5 * (1 - missing / n)
-    return not _could_reach(_Text(bound, bound, n, ""), threshold)
+    return not _could_reach(_Evidence(bound, bound, n, ""), threshold, tuning)
 
 
-def _could_reach(words: _Text, threshold: float) -> bool:
+def _could_reach(words: _Evidence, threshold: float, tuning: Tuning) -> bool:
     """Whether meaning cover (at most 1) could lift this word evidence to the threshold."""
     penalty = words.lexical - words.similarity  # the negation penalty, if any
-    return max(words.lexical, 0.5 * (words.lexical + 1.0 + 1e-6) + _SEM_LIFT) - penalty >= threshold
+    return max(words.lexical, 0.5 * (words.lexical + 1.0 + 1e-6) + tuning.meaning_lift) - penalty >= threshold
 
 
-def _similar(a: _Item, b: _Item, words: _Text, threshold: float) -> _Text:
+def _similar(a: _Wording, b: _Wording, words: _Evidence, threshold: float, tuning: Tuning) -> _Evidence:
     # Vectors cost a forward pass (about 20 ms a text); only a pair whose verdict they could change needs them.
     # A pair that cannot reach the threshold with them is rejected either way; one whose words alone reach
-    # STRONG is a match, and a strong one, either way (meaning would only raise its score).
-    if words.short_words <= SHORT or not _could_reach(words, threshold) or words.similarity >= STRONG:
+    # `strong` is a match, and a strong one, either way (meaning would only raise its score).
+    if (
+        words.short_words <= tuning.short
+        or not _could_reach(words, threshold, tuning)
+        or words.similarity >= tuning.strong
+    ):
         return words
-    return _text(a, b)
+    return _evidence(a, b, tuning, True)
 
 
-def _text_uncached(a: _Item, b: _Item, *, with_meaning: bool = True) -> _Text:
+@functools.lru_cache(maxsize=200_000)
+def _evidence(a: _Wording, b: _Wording, tuning: Tuning, with_meaning: bool) -> _Evidence:
+    """Text evidence for a pair; without meaning, the word evidence alone (no vectors are encoded).
+
+    A result of its arguments alone, kept: the same pair comes back in both passes, in every group it is tried
+    against and on every ingest that finds the same candidates.
+    """
     short, long = (a.words, b.words) if len(a.words) <= len(b.words) else (b.words, a.words)
     n = len(short)
     if n == 0:
-        same = normalize(a.rendering.text) == normalize(b.rendering.text) != ""
-        return _Text(
+        same = normalize(a.text) == normalize(b.text) != ""
+        return _Evidence(
             1.0 if same else 0.0, 1.0 if same else 0.0, 0, "same words" if same else "no content words"
         )
-    if n <= SHORT:
+    if n <= tuning.short:
         # Short quotes carry no context: only the same words in the same order count.
         if _contains(long, short):
-            return _Text(1.0, 1.0, n, f"'{' '.join(short)}' contained")
-        return _Text(0.0, 0.0, n, "short quote not contained")
+            return _Evidence(1.0, 1.0, n, f"'{' '.join(short)}' contained")
+        return _Evidence(0.0, 0.0, n, "short quote not contained")
     cover = len(set(short) & set(long)) / len(set(short))
     ordered = LCSseq.similarity(list(short), list(long)) / n
     lexical = 0.5 * cover + 0.5 * ordered
     similarity = lexical
     reason = f"word cover {cover:.2f}, in order {ordered:.2f}"
-    semantic = _semantic_cover(a, b) if with_meaning else None  # None unless both may be embedded
+    semantic = _meaning_cover(a, b) if with_meaning else None  # None unless both may be embedded
     if semantic is not None:
         # Meaning cover lifts reworded and translated renderings ("upheld ... fundamental" for "adhered ...
         # basic"); averaged with word cover because on its own it also rates same-topic sentences highly.
-        blended = 0.5 * (lexical + semantic) + _SEM_LIFT
+        blended = 0.5 * (lexical + semantic) + tuning.meaning_lift
         if blended > similarity:
             similarity = blended
             reason += f", meaning cover {semantic:.2f}"
     if (set(short) & _NEGATION_STEMS) - set(long):
-        similarity -= _NEGATION_PENALTY
+        similarity -= tuning.negation_penalty
         reason += ", negation differs"
-    return _Text(similarity, lexical, n, reason)
-
-
-_SEM_LIFT = 0.03  # puts the blend on the word-cover scale: fitted so MATCH separates the labelled pairs
+    return _Evidence(similarity, lexical, n, reason)
 
 
 def _day_gap(a: datetime.date | None, b: datetime.date | None) -> int | None:
@@ -319,6 +327,39 @@ def _day_gap(a: datetime.date | None, b: datetime.date | None) -> int | None:
 
 # ---------------------------------------------------------------------------------------------------------
 # The decision
+
+
+class _Said(NamedTuple):
+    """All a verdict reads of one rendering: its wording and its speaker."""
+
+    wording: _Wording
+    speaker: str | None
+
+
+class _Occasion(NamedTuple):
+    """All a verdict knows of where and when the two renderings of a pair were said."""
+
+    same_article: bool
+    gap: int | None  # days between their dates, published or inferred; None when either is unknown
+    supported: bool  # strong matches tie their two articles to one occasion
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A rendering with what the decisions need, computed once."""
+
+    index: int  # position in new; candidates follow the new renderings
+    rendering: Rendering
+    said: _Said
+    said_id: int  # one number per distinct `said` in one assign_statements call
+    statement: int | None = None  # for candidates
+    quoted: bool = True
+    words: tuple[str, ...] = field(init=False, repr=False)  # said.wording's, at hand for the many reads
+    vocab: frozenset[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "words", self.said.wording.words)
+        object.__setattr__(self, "vocab", self.said.wording.vocab)
 
 
 @dataclass(frozen=True)
@@ -333,7 +374,6 @@ class _Occasions:
     """Dates per (article, speaker), published or inferred from articles that share a statement."""
 
     def __init__(self) -> None:
-        self.dates: dict[str, datetime.date] = {}
         self.inferred: dict[tuple[str, str | None], datetime.date] = {}
         self.support: Counter[tuple[str, str]] = Counter()
 
@@ -347,73 +387,77 @@ class _Occasions:
     def supported(self, a: str, b: str) -> bool:
         return self.support[(a, b) if a <= b else (b, a)] > 0
 
+    def between(self, a: _Item, b: _Item) -> _Occasion:
+        ra, rb = a.rendering, b.rendering
+        return _Occasion(
+            ra.article == rb.article,
+            _day_gap(self.date(a), self.date(b)),
+            self.supported(ra.article, rb.article),
+        )
 
-def _judge(a: _Item, b: _Item, occasions: _Occasions) -> _Verdict:
+
+def _judge(a: _Said, b: _Said, occasion: _Occasion, tuning: Tuning) -> _Verdict:
+    """The verdict on a pair: a result of its arguments alone, so it may be kept under them."""
     # Word evidence first; meaning cover (vectors) only where it can still decide the verdict.
-    ra, rb = a.rendering, b.rendering
-    if _out_of_reach(a, b, WEAK if occasions.supported(ra.article, rb.article) else MATCH):
+    wa, wb = a.wording, b.wording
+    if _out_of_reach(wa, wb, tuning.weak if occasion.supported else tuning.match, tuning):
         return _Verdict(False, 0.0, False, "too few words in common")  # below every threshold it could face
-    text = _text(a, b, with_meaning=False)
-    same_article = ra.article == rb.article
+    text = _evidence(wa, wb, tuning, False)
     reasons = [text.reason]
-    long_enough = text.short_words >= REQUOTE_WORDS
-    verbatim = text.lexical >= REQUOTE and long_enough
+    verbatim = text.lexical >= tuning.requote and text.short_words >= tuning.requote_words
 
     # Speakers: evidence, not a gate. A different named speaker needs near-verbatim words (one
     # attribution error must not split a statement); the same named speaker lowers the bar a little.
-    if ra.speaker and rb.speaker:
-        if ra.speaker != rb.speaker:
+    if a.speaker and b.speaker:
+        if a.speaker != b.speaker:
             if not verbatim:
-                return _Verdict(
-                    False, text.similarity, False, f"speakers differ ({ra.speaker} / {rb.speaker})"
-                )
+                return _Verdict(False, text.similarity, False, f"speakers differ ({a.speaker} / {b.speaker})")
             reasons.append("speakers differ, words near-verbatim")
         else:
             reasons.append("same speaker")
 
-    if same_article:
+    if occasion.same_article:
         # One article reports one occasion per quoted utterance: same words here are the same statement.
-        text = _similar(a, b, text, MATCH)
+        text = _similar(wa, wb, text, tuning.match, tuning)
         reasons[0] = text.reason
-        ok = text.similarity >= MATCH
-        if ok and text.short_words <= SHORT and not _fragment_of(a.rendering.text, b.rendering.text):
+        ok = text.similarity >= tuning.match
+        if ok and text.short_words <= tuning.short and not _fragment_of(wa.text, wb.text):
             # The writer copies a fragment from the quote it repeats: "he said this, he tweeted that" shares
             # only "tweet" with the tweet it reports on, and is someone else's words.
             ok = False
             reasons[0] = "short quote not a fragment of the other"
         return _Verdict(ok, text.similarity, False, "; ".join([*reasons, "same article"]))
 
-    gap = _day_gap(occasions.date(a), occasions.date(b))
-    if gap is not None and gap > SAME_OCCASION_DAYS:
+    gap = occasion.gap
+    if gap is not None and gap > tuning.same_occasion_days:
         if not verbatim:
             return _Verdict(False, text.similarity, False, f"{gap} days apart, words not near-verbatim")
         reasons.append(f"re-quoted {gap} days apart")
     elif gap is not None:
         reasons.append(f"published {gap} days apart")
 
-    supported = occasions.supported(ra.article, rb.article)
-    same_speaker = bool(ra.speaker) and ra.speaker == rb.speaker
-    if text.short_words <= SHORT:
+    supported = occasion.supported
+    same_speaker = bool(a.speaker) and a.speaker == b.speaker
+    if text.short_words <= tuning.short:
         # A short phrase alone must not glue statements. Two bare fragments with the same words and speaker
         # are the same catchphrase (often re-quoted later); a fragment inside another article's full
         # sentence needs that article tied to the same occasion.
-        both_short = (
-            min(len(a.words), len(b.words)) == text.short_words and max(len(a.words), len(b.words)) <= SHORT
-        )
+        lengths = (len(wa.words), len(wb.words))
+        both_short = min(lengths) == text.short_words and max(lengths) <= tuning.short
         ok = (same_speaker or supported) if both_short else (supported or (same_speaker and gap is not None))
         if text.short_words <= 1:
             ok = ok and same_speaker
-        ok = ok and text.similarity >= MATCH
+        ok = ok and text.similarity >= tuning.match
         reasons.append("short quote" + (", articles share an occasion" if supported else ""))
         return _Verdict(ok, text.similarity, False, "; ".join(reasons))
 
-    threshold = WEAK if supported else MATCH if gap is not None else UNDATED
-    text = _similar(a, b, text, threshold)
+    threshold = tuning.weak if supported else tuning.match if gap is not None else tuning.undated
+    text = _similar(wa, wb, text, threshold, tuning)
     reasons[0] = text.reason
     if supported:
         reasons.append("articles share an occasion")
     ok = text.similarity >= threshold
-    strong = ok and text.similarity >= STRONG and text.short_words >= STRONG_WORDS
+    strong = ok and text.similarity >= tuning.strong and text.short_words >= tuning.strong_words
     return _Verdict(ok, text.similarity, strong, "; ".join(reasons))
 
 
@@ -421,22 +465,6 @@ def _can_embed() -> bool:
     from articles.nlp import embedding
 
     return embedding.available()
-
-
-_VECTOR_CACHE: dict[str, tuple[tuple[str, ...], Any]] = {}
-
-
-def _encode_cached(texts: tuple[str, ...]) -> list[tuple[tuple[str, ...], Any]]:
-    # Candidates come back on every ingest of a related article: keep their vectors for the process.
-    from articles.nlp import embedding
-
-    missing = sorted({t for t in texts if t not in _VECTOR_CACHE})
-    if missing:
-        if len(_VECTOR_CACHE) > 50_000:
-            _VECTOR_CACHE.clear()
-        for text, enc in zip(missing, embedding.encode(texts=missing), strict=True):
-            _VECTOR_CACHE[text] = (enc.words, enc.word_vectors)
-    return [_VECTOR_CACHE[t] for t in texts]
 
 
 def _infer_dates(
@@ -478,11 +506,11 @@ def _infer_dates(
             )
 
 
-def _could_be_strong(a: _Item, b: _Item) -> bool:
+def _could_be_strong(a: _Wording, b: _Wording, tuning: Tuning) -> bool:
     # Pass 1 only looks for strong verdicts: most pairs are ruled out by length or word evidence alone.
-    if len(b.words) < STRONG_WORDS or _out_of_reach(a, b, STRONG):
+    if len(b.words) < tuning.strong_words or _out_of_reach(a, b, tuning.strong, tuning):
         return False
-    return _could_reach(_text(a, b, with_meaning=False), STRONG)
+    return _could_reach(_evidence(a, b, tuning, False), tuning.strong, tuning)
 
 
 def _pair_key(a: str, b: str) -> tuple[str, str]:
@@ -490,7 +518,11 @@ def _pair_key(a: str, b: str) -> tuple[str, str]:
 
 
 def assign_statements(
-    *, new: Sequence[Rendering], candidates: Mapping[int, Sequence[Rendering]], use_embedding: bool = True
+    *,
+    new: Sequence[Rendering],
+    candidates: Mapping[int, Sequence[Rendering]],
+    use_embedding: bool = True,
+    tuning: Tuning = TUNING,
 ) -> list[Assignment]:
     """Decide, for each new rendering, the existing statement it joins or the new group it forms.
 
@@ -498,15 +530,21 @@ def assign_statements(
     without it paraphrases and translations share too few words to match."""
     can_embed = use_embedding and _can_embed()
 
+    said_ids: dict[_Said, int] = {}
+
     def make_item(index: int, rendering: Rendering, statement: int | None) -> _Item:
         words = _words(rendering)
-        # Marked, not encoded: _vectors() encodes a rendering the first time a pair needs its meaning.
-        embed = can_embed and len(words) > SHORT
+        # Marked, not encoded: its vectors are encoded the first time a pair needs its meaning.
+        wording = _Wording(rendering.text, can_embed and len(words) > tuning.short, words)
         quoted = rendering.kind != "indirect" and not rendering.tentative
-        return _Item(index, rendering, words, statement, quoted, embed=embed)
+        said = _Said(wording, rendering.speaker)
+        return _Item(index, rendering, said, said_ids.setdefault(said, len(said_ids)), statement, quoted)
 
     new_items = [make_item(i, r, None) for i, r in enumerate(new)]
-    cand_items = [make_item(-1, r, sid) for sid, renderings in candidates.items() for r in renderings]
+    cand_items = [
+        make_item(len(new_items) + i, r, sid)
+        for i, (sid, r) in enumerate((sid, r) for sid, renderings in candidates.items() for r in renderings)
+    ]
 
     # Pass 1: dates from the candidates alone, then strong matches tie articles to occasions.
     occasions = _Occasions()
@@ -514,16 +552,17 @@ def assign_statements(
     # Only candidates sharing a word with a new rendering can be strong with it: found through their words.
     with_word: dict[str, list[int]] = defaultdict(list)
     for ci, c in enumerate(cand_items):
-        if c.quoted and len(c.words) >= STRONG_WORDS:
+        if c.quoted and len(c.words) >= tuning.strong_words:
             for word in c.vocab:
                 with_word[word].append(ci)
     first: dict[tuple[int, int], _Verdict] = {}
     for ni, n in enumerate(new_items):
-        if not n.quoted or len(n.words) < STRONG_WORDS:
+        if not n.quoted or len(n.words) < tuning.strong_words:
             continue
         for ci in sorted({ci for word in n.vocab for ci in with_word.get(word, ())}):
-            if _could_be_strong(n, cand_items[ci]):
-                first[(ni, ci)] = _judge(n, cand_items[ci], occasions)
+            c = cand_items[ci]
+            if _could_be_strong(n.said.wording, c.said.wording, tuning):
+                first[(ni, ci)] = _judge(n.said, c.said, occasions.between(n, c), tuning)
     _infer_dates(occasions, cand_items, first, new_items)
     strong_statements: dict[tuple[str, str], set[int]] = defaultdict(set)
     for (ni, ci), found in first.items():
@@ -544,19 +583,22 @@ def assign_statements(
         occasions.support[key] = len(statements)
 
     # Pass 2: final verdicts, complete-link style against statements and new groups. A big story's statements
-    # hold the same wording from many articles: a verdict depends only on what the key names, so it is kept.
-    verdicts: dict[tuple, _Verdict] = {}
+    # hold the same wording from many articles: a verdict is kept under everything _judge is given.
+    verdicts: dict[tuple[int, int, _Occasion], _Verdict] = {}
     nearest: dict[int, float] = defaultdict(float)  # each new rendering's best score against any other
+    dated = [occasions.date(item) for item in (*new_items, *cand_items)]  # by index; no date changes now
 
     def verdict(a: _Item, b: _Item) -> _Verdict:
         ra, rb = a.rendering, b.rendering
-        key = (
-            a.index, rb.text, rb.speaker, ra.article == rb.article, occasions.date(b),
+        occasion = _Occasion(
+            ra.article == rb.article,
+            _day_gap(dated[a.index], dated[b.index]),
             occasions.supported(ra.article, rb.article),
-        )  # fmt: skip
+        )
+        key = (a.said_id, b.said_id, occasion)  # the ids stand for a.said and b.said
         found = verdicts.get(key)
         if found is None:
-            found = verdicts[key] = _judge(a, b, occasions)
+            found = verdicts[key] = _judge(a.said, b.said, occasion, tuning)
         nearest[a.index] = max(nearest[a.index], found.score)
         return found
 
@@ -579,13 +621,13 @@ def assign_statements(
         best: tuple[float, str, int | None, int | None] | None = None  # score, reason, statement, group
         parts: list[int] = []  # statements whose fullest rendering this one contains
         for sid, quoted in cand_members.items():
-            fit = _fit(item, quoted, verdict)
+            fit = _fit(item, quoted, verdict, tuning)
             if fit and (best is None or fit[0] > best[0]):
                 best = (fit[0], fit[1], sid, None)
-            if fit and _contains_passage(item, quoted[1]):
+            if fit and _contains_passage(item, quoted[1], tuning):
                 parts.append(sid)
         for gid, members in groups.items():
-            fit = _fit(item, _quoted(members), verdict)
+            fit = _fit(item, _quoted(members), verdict, tuning)
             if fit and (best is None or fit[0] > best[0]):
                 best = (fit[0], fit[1], group_statement[gid], gid)
         words = len(item.words)
@@ -611,7 +653,7 @@ def assign_statements(
     return [result[i] for i in range(len(new_items))]
 
 
-def _contains_passage(item: _Item, reference: _Item | None) -> bool:
+def _contains_passage(item: _Item, reference: _Item | None, tuning: Tuning) -> bool:
     """Whether a statement's fullest rendering (two content words or more) is part of this longer rendering,
     word for word or nearly ("extraordinary honour" in "… thank you for this extraordinary honour. Tonight …")."""
     if reference is None or not item.quoted or len(reference.words) < 2:
@@ -619,7 +661,7 @@ def _contains_passage(item: _Item, reference: _Item | None) -> bool:
     if len(item.words) <= len(reference.words):
         return False  # the same sentence, not a passage around it
     return _contains(item.words, reference.words) or (
-        LCSseq.similarity(list(reference.words), list(item.words)) >= STRONG * len(reference.words)
+        LCSseq.similarity(list(reference.words), list(item.words)) >= tuning.strong * len(reference.words)
     )
 
 
@@ -630,7 +672,10 @@ def _quoted(members: Sequence[_Item]) -> tuple[list[_Item], _Item | None]:
 
 
 def _fit(
-    item: _Item, members: tuple[list[_Item], _Item | None], verdict: Callable[[_Item, _Item], _Verdict]
+    item: _Item,
+    members: tuple[list[_Item], _Item | None],
+    verdict: Callable[[_Item, _Item], _Verdict],
+    tuning: Tuning,
 ) -> tuple[float, str] | None:
     """Score of `item` against a statement's quoted members (see _quoted), or None when it does not belong.
 
@@ -642,14 +687,14 @@ def _fit(
     if reference is None:
         return None
     ref_verdict = verdict(item, reference)
-    if len(item.words) > SHORT and len(reference.words) > SHORT and not ref_verdict.ok:
+    if len(item.words) > tuning.short and len(reference.words) > tuning.short and not ref_verdict.ok:
         return None  # a long rendering must match the statement's fullest rendering, not only a fragment
     verdicts = [(m, ref_verdict if m is reference else verdict(item, m)) for m in quoted]
     matched = [(m, v) for m, v in verdicts if v.ok]
     if not matched:
         return None
-    longs = [(m, v) for m, v in verdicts if len(m.words) > SHORT and m is not reference]
-    part_of_reference = len(item.words) <= SHORT and ref_verdict.ok  # a fragment of a passage
+    longs = [(m, v) for m, v in verdicts if len(m.words) > tuning.short and m is not reference]
+    part_of_reference = len(item.words) <= tuning.short and ref_verdict.ok  # a fragment of a passage
     if longs and not part_of_reference and sum(v.ok for _, v in longs) * 2 < len(longs):
         return None
     best_member, best = max(matched, key=lambda mv: mv[1].score)

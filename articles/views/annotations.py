@@ -14,7 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from articles import corrections
 from articles.forms import errors_text, typed_id, typed_text
 from articles.models import AuditEvent, Label, Quote, Speaker, Statement
-from articles.nlp.matching import SAME_OCCASION_DAYS
+from articles.nlp.matching import TUNING
 from articles.roles import can_annotate, require
 from articles.views.pages import speaker_page
 from articles.views.statements import FormAt, statement_page
@@ -234,7 +234,7 @@ def merge_preview(request: HttpRequest, pk: int) -> HttpResponse:
         warnings.append(f"The speakers differ: {into.speaker.name} here, {other.speaker.name} there.")
     if into.occasion_date and other.occasion_date:
         days = abs((into.occasion_date - other.occasion_date).days)
-        if days > SAME_OCCASION_DAYS:
+        if days > TUNING.same_occasion_days:
             warnings.append(f"The dates are {days} days apart: perhaps two occasions.")
     context = {"statement": into, "other": other, "warnings": warnings}
     return render(request, "articles/merge_preview.html", context)

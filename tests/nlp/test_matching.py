@@ -1,5 +1,6 @@
 """Same-statement decisions: index keys, labelled pairs, incremental assignment, and the seed corpus."""
 
+import dataclasses
 import datetime
 import itertools
 import json
@@ -9,212 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from articles.nlp.matching import Rendering, assign_statements, index_keys, normalize
+from articles.nlp.matching import TUNING, Rendering, assign_statements, index_keys, normalize
 
 D = datetime.date
 
-# Labelled pairs written for fitting MATCH (not from the seeds): (a, b, same statement?). Renderings of
-# one utterance (trimmed, extended, partial, reworded, translated) and same-topic sentences that are not.
+# Labelled pairs written for tuning matching (not from the seeds): `bin/fit_matching.py` reads them too.
 PAIRS = [
-    (
-        "We will not allow anyone to threaten our sovereignty",
-        "We will not allow anyone to threaten our sovereignty and territorial integrity",
-        True,
-    ),
-    (
-        "The negotiations were difficult but constructive, and we made real progress on the key issues",
-        "difficult but constructive",
-        True,
-    ),
-    (
-        "We are ready to continue dialogue on an equal footing, without preconditions",
-        "We are prepared to pursue the dialogue on equal terms and with no preconditions",
-        True,
-    ),
-    (
-        "The sanctions will hurt ordinary people far more than they hurt the regime",
-        "sanctions hurt ordinary people far more than the regime",
-        True,
-    ),
-    (
-        "Inflation remains too high and we are prepared to raise rates further if needed",
-        "inflation is still too high, and we stand ready to raise interest rates further if necessary",
-        True,
-    ),
-    ("This is a dark day for democracy in our country", "a dark day for democracy", True),
-    (
-        "The company has no plans to cut jobs in Europe this year",
-        "We have no plans to cut jobs in Europe this year",
-        True,
-    ),
-    (
-        "Our country firmly opposes any interference in its internal affairs",
-        "Our nation resolutely rejects any meddling in its domestic affairs",
-        True,
-    ),
-    (
-        "The attack was a cowardly act of terrorism that will not go unanswered",
-        "This cowardly terrorist attack will not go unanswered",
-        True,
-    ),
-    (
-        "We expect the first deliveries of the vaccine before the end of the year",
-        "the first vaccine deliveries are expected before the end of this year",
-        True,
-    ),
-    (
-        "Peace cannot be achieved by force",
-        "peace cannot be achieved by force, only by dialogue and mutual respect",
-        True,
-    ),
-    (
-        "The bridge is safe and there is no reason for concern among residents",
-        "The bridge is safe, there is no cause for concern for residents",
-        True,
-    ),
-    (
-        "Relations between our two countries are at their highest level in history",
-        "bilateral relations have reached the highest level in their history",
-        True,
-    ),
-    (
-        "The ceasefire must be respected by all parties without exception",
-        "all sides must respect the ceasefire without exceptions",
-        True,
-    ),
-    (
-        "We are deeply concerned by the escalation of violence in the region",
-        "deeply concerned by the escalation of violence",
-        True,
-    ),
-    ("This decision is absolutely unacceptable to us", "Unacceptable", True),
-    (
-        "The government has failed the families of the victims, and it must now answer for it",
-        "the government has failed the families of victims",
-        True,
-    ),
-    (
-        "We have consistently defended the basic rights of workers, without exception",
-        "we have always upheld the fundamental rights of workers with no exceptions",
-        True,
-    ),
-    (
-        "The storm caused damage on a scale we have never seen before",
-        "damage on a scale we have never seen",
-        True,
-    ),
-    (
-        "Mr. Smith acted in good faith at all times and will be cleared",
-        "acted in good faith at all times",
-        True,
-    ),
-    (
-        "Our economy will grow by three percent next year despite the crisis",
-        "the economy will expand by 3 per cent next year in spite of the crisis",
-        True,
-    ),
-    (
-        "We will not rest until those responsible are brought to justice",
-        "will not rest until those responsible face justice",
-        True,
-    ),
-    # different statements (same speaker plausible, same topic)
-    (
-        "We will not allow anyone to threaten our sovereignty",
-        "We will defend our sovereignty with all the means at our disposal",
-        False,
-    ),
-    (
-        "Inflation remains too high and we are prepared to raise rates further if needed",
-        "The labour market remains strong and wages are growing",
-        False,
-    ),
-    (
-        "Relations between our two countries are at their highest level in history",
-        "Our cooperation in energy and trade between our two countries continues to grow rapidly",
-        False,
-    ),
-    (
-        "The negotiations were difficult but constructive",
-        "The negotiations will continue next week in Geneva",
-        False,
-    ),
-    (
-        "We are deeply concerned by the escalation of violence in the region",
-        "We call on all parties in the region to exercise maximum restraint",
-        False,
-    ),
-    (
-        "Our country firmly opposes any interference in its internal affairs",
-        "Our country firmly supports the sovereignty and territorial integrity of all nations",
-        False,
-    ),
-    (
-        "The sanctions will hurt ordinary people far more than they hurt the regime",
-        "The sanctions are illegal and violate international law",
-        False,
-    ),
-    (
-        "The economy is strong and getting stronger every month",
-        "The economy is weaker than it was a year ago",
-        False,
-    ),
-    (
-        "Our partnership is not affected by changes in the global situation",
-        "our partnership will withstand any test of the changing world",
-        False,
-    ),
-    (
-        "There is no military solution to this conflict",
-        "There is no alternative to a political settlement of the conflict",
-        False,
-    ),
-    (
-        "The bridge is safe and there is no reason for concern among residents",
-        "The bridge will be closed for repairs until March",
-        False,
-    ),
-    (
-        "Peace cannot be achieved by force",
-        "peace can only be achieved through negotiations between the parties",
-        False,
-    ),
-    (
-        "The government has failed the families of the victims",
-        "The government must hold a public inquiry into the disaster",
-        False,
-    ),
-    (
-        "We will respond firmly to any provocation against our territory",
-        "We have never threatened anyone and we never will",
-        False,
-    ),
-    (
-        "the United States is trying to contain China's development",
-        "China is ready to work with the United States to manage differences",
-        False,
-    ),
-    (
-        "Our troops are fully prepared to defend the homeland",
-        "our troops have withdrawn from the border area as agreed",
-        False,
-    ),
-    (
-        "healthy and stable",
-        "The relationship has maintained healthy and stable development over the past decade",
-        True,
-    ),
-    (
-        "The vote was free and fair and reflects the will of the people",
-        "the will of the people must be respected by everyone, including the opposition",
-        False,
-    ),
-    (
-        "We have made mistakes and we will learn from them",
-        "We made no mistakes in handling the pandemic",
-        False,
-    ),
-    ("This is not a time for division but for unity", "We need unity in this difficult time", True),
+    (p["a"], p["b"], p["same"])
+    for p in json.loads((Path(__file__).parents[1] / "data" / "matching_pairs.json").read_text())["pairs"]
 ]
 
 
@@ -283,6 +86,22 @@ def test_labelled_pairs_are_separated_at_the_match_threshold(embedding):
     assert len(wrong) <= (2 if embedding else 6), wrong
     # Without meaning cover the errors are misses (paraphrases), never false merges.
     assert embedding or all(same for (a, b, same), ok in zip(PAIRS, outcomes, strict=True) if not ok)
+
+
+def test_a_tuning_passed_in_is_the_one_decisions_use():
+    a, b = (
+        "The new line will carry trains every five minutes from next spring",
+        "trains every five minutes on the new line from spring",
+    )
+    together = assign_statements(
+        new=[r(a, article="x"), r(b, article="x")], candidates={}, use_embedding=False
+    )
+    assert together[0].group == together[1].group
+    strict = dataclasses.replace(TUNING, match=0.99)
+    apart = assign_statements(
+        new=[r(a, article="x"), r(b, article="x")], candidates={}, use_embedding=False, tuning=strict
+    )
+    assert apart[0].group != apart[1].group
 
 
 # --- assignment ----------------------------------------------------------------------------------------------
