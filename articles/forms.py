@@ -161,10 +161,10 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, limits=None, **kwargs):
         from articles.sources import ACCEPTED
-        from articles.uploads import LIMITS
+        from articles.uploads import current_limits
 
         super().__init__(*args, **kwargs)
-        self.limits = limits or LIMITS
+        self.limits = limits or current_limits()
         self.fields["files"].widget.attrs["accept"] = ",".join(ACCEPTED)
 
     def clean_links(self) -> list[str]:

@@ -49,8 +49,9 @@ class ParserStopped(RuntimeError):
 class Parsers:
     """Parse submitted texts; `results()` yields (index, Doc) per text, in order of completion."""
 
-    def __init__(self, nlp: Language, *, workers: int = 1) -> None:
-        self.nlp, self.workers = nlp, max(1, workers)
+    def __init__(self, nlp: Language, *, workers: int = 1, fork: bool | None = None) -> None:
+        """`fork`: parse in forked processes (True) or in this one (False); by default forked when it is safe."""
+        self.nlp, self.workers, self.fork = nlp, max(1, workers), fork
         self._held: list[tuple[int, str]] = []  # texts not sent to a process (yet)
         self._processes: list[Any] = []
         self._texts: Any = None
@@ -64,7 +65,7 @@ class Parsers:
             self._sent += 1
             return
         self._held.append((index, text))
-        if len(self._held) >= 2 and _can_fork():
+        if len(self._held) >= 2 and (self.fork if self.fork is not None else _can_fork()):
             self._start()
 
     def results(self) -> Iterator[tuple[int, Doc]]:

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -32,10 +33,10 @@ from articles.sources import ACCEPTED, Limits, Source, SourceError, binary_kind,
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "LIMITS",
     "STALE_AFTER",
     "UploadLimits",
     "create_upload",
+    "current_limits",
     "enqueue_job",
     "file_problem",
     "ingest_upload",
@@ -62,7 +63,11 @@ class UploadLimits:
         return Limits(max_file_bytes=self.max_file_bytes, max_archive_bytes=self.max_archive_bytes)
 
 
-LIMITS = UploadLimits()
+def current_limits() -> UploadLimits:
+    """The defaults above, with any the site changes in settings.UPLOAD_LIMITS (read on each use)."""
+    return UploadLimits(**settings.UPLOAD_LIMITS)
+
+
 PASTED_NAME = "pasted text"
 # A running job whose worker has been silent this long is taken to be dead. The worker beats after every
 # article; one article takes seconds, the largest allowed file about a minute.
@@ -87,7 +92,7 @@ def problems(
     """What stops the whole upload, one sentence each: nothing to store, too many files, too much in all, or
     every file refused (each named). Empty when it may be stored; files refused on their own are left out of
     the job by `create_upload` and named on its page. `refused`: each file's `file_problem`, when known."""
-    limits = limits or LIMITS
+    limits = limits or current_limits()
     if refused is None:
         refused = [file_problem(file, limits) for file in files]
     found = []
@@ -147,7 +152,7 @@ def create_upload(
     """Store the files and pasted text, note the links (the worker fetches them), create the job and enqueue
     it. A file refused on its own (`file_problem`) is not stored: it joins the job as failed, with the reason,
     beside the good ones. Raises ValueError if `problems` finds any."""
-    limits = limits or LIMITS
+    limits = limits or current_limits()
     refused = [file_problem(file, limits) for file in files]  # each file read once
     if found := problems(files=files, text=text, links=links, limits=limits, refused=refused):
         raise ValueError(" ".join(found))
@@ -311,7 +316,7 @@ def run_job(*, job_id: int, attempt: int, limits: UploadLimits | None = None) ->
         unfinished = job.files.filter(status__in=[IngestJobFile.Status.PENDING, IngestJobFile.Status.RUNNING])
         for file in unfinished.order_by("position"):
             beat()
-            _ingest_file(file=file, overrides=overrides, limits=limits or LIMITS, beat=beat)
+            _ingest_file(file=file, overrides=overrides, limits=limits or current_limits(), beat=beat)
             _tally(job)
     except Superseded:
         return "superseded"

@@ -230,6 +230,12 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "uploads"  # outside static/: uploads are never served back
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Limits a site may change (tests change them through pytest-django's `settings`).
+UPLOAD_LIMITS: dict[str, int] = {}  # overrides of articles.uploads.UploadLimits' defaults, by field name
+STATEMENTS_PAGE_SIZE = 25
+STATEMENTS_COUNT_STEP = 1000  # the statements list counts matches up to the next multiple past its page
+WORKER_RETRY_SECONDS = 1.0  # a worker whose claim met a locked SQLite database waits this long, then retries
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "statement_list"
 LOGOUT_REDIRECT_URL = "statement_list"

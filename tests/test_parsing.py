@@ -30,10 +30,9 @@ def texts() -> list[tuple[str, int]]:
     return out
 
 
-def parse(*, fork: bool, workers: int, monkeypatch) -> dict:
+def parse(*, fork: bool, workers: int) -> dict:
     """Quotes extracted from each text's parse, by index."""
-    monkeypatch.setattr(articles.parsing, "_can_fork", lambda: fork)
-    parsers = Parsers(load_pipeline(), workers=workers)
+    parsers = Parsers(load_pipeline(), workers=workers, fork=fork)
     submitted = texts()
     for index, (body, _) in enumerate(submitted):
         parsers.submit(index, body)
@@ -42,9 +41,9 @@ def parse(*, fork: bool, workers: int, monkeypatch) -> dict:
 
 
 @pytest.mark.parametrize("workers", [1, 2])
-def test_a_parse_from_parser_processes_gives_the_quotes_of_one_in_process(monkeypatch, workers):
-    alone = parse(fork=False, workers=1, monkeypatch=monkeypatch)
-    forked = parse(fork=True, workers=workers, monkeypatch=monkeypatch)
+def test_a_parse_from_parser_processes_gives_the_quotes_of_one_in_process(workers):
+    alone = parse(fork=False, workers=1)
+    forked = parse(fork=True, workers=workers)
     assert sorted(forked) == sorted(alone) == list(range(len(texts())))
     assert forked == alone  # speakers, cues, offsets, kinds: nothing lost in the packed parse
     assert sum(len(quotes) for quotes in alone.values()) > 20
@@ -57,7 +56,7 @@ def dies(*args, **kwargs):
 def test_a_parser_process_that_dies_stops_the_run_with_an_error(monkeypatch):
     monkeypatch.setattr(articles.parsing, "_parse", dies)
     with pytest.raises(ParserStopped, match="exit code 9"):
-        parse(fork=True, workers=1, monkeypatch=monkeypatch)
+        parse(fork=True, workers=1)
 
 
 @pytest.mark.django_db
@@ -88,12 +87,12 @@ def feeders() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "QueueFeederThread"]
 
 
-def test_a_run_leaves_no_thread_behind_so_the_next_run_forks_too(monkeypatch):
+def test_a_run_leaves_no_thread_behind_so_the_next_run_forks_too():
     deadline = time.monotonic() + 10
     while feeders() and time.monotonic() < deadline:  # an earlier test's stopped run may still be ending
         time.sleep(0.05)
     assert not feeders()
-    parse(fork=True, workers=2, monkeypatch=monkeypatch)
+    parse(fork=True, workers=2)
     assert not feeders()
 
 

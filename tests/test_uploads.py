@@ -27,7 +27,7 @@ from django_tasks_db.models import DBTaskResult
 
 import articles.uploads
 from articles.models import Article, IngestJob, IngestJobFile, Quote
-from articles.uploads import UploadLimits, create_upload, rerun_job
+from articles.uploads import create_upload, rerun_job
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "demo" / "articles").glob("*.txt"))
@@ -196,8 +196,8 @@ def test_an_upload_of_only_bad_files_is_refused_naming_each_and_nothing_is_store
     assert not IngestJob.objects.exists() and stored_files(media) == []
 
 
-def test_files_over_the_size_limits_are_refused(admin_client, media, monkeypatch):
-    monkeypatch.setattr(articles.uploads, "LIMITS", UploadLimits(max_file_bytes=1000, max_batch_bytes=1500))
+def test_files_over_the_size_limits_are_refused(admin_client, media, settings):
+    settings.UPLOAD_LIMITS = {"max_file_bytes": 1000, "max_batch_bytes": 1500}
     html = upload(admin_client, files=[SimpleUploadedFile("big.txt", b"x" * 1200)]).content.decode()
     assert "big.txt: 1.17 KB is over the limit of 0.977 KB." in html
     html = upload(
@@ -545,13 +545,11 @@ def test_a_killed_db_worker_is_replaced_and_the_job_finishes_without_duplicates(
 
 @pytest.mark.django_db
 def test_a_worker_that_finds_the_database_locked_while_claiming_a_task_starts_again(
-    monkeypatch, database_tasks
+    monkeypatch, database_tasks, settings
 ):
     # Upstream's claim loop lets "database is locked" escape when SQLite's lock outlasts the timeout: the worker
     # process ended. Here it carries on (the second run returns, as a --batch worker does with nothing to do).
     from django_tasks_db.management.commands import db_worker as upstream
-
-    from articles.management.commands import db_worker
 
     runs = []
 
@@ -561,7 +559,7 @@ def test_a_worker_that_finds_the_database_locked_while_claiming_a_task_starts_ag
             raise OperationalError("database is locked")
 
     monkeypatch.setattr(upstream.Worker, "run", locked_once)
-    monkeypatch.setattr(db_worker, "PAUSE_SECONDS", 0)
+    settings.WORKER_RETRY_SECONDS = 0
     call_command("db_worker", "--batch", "--no-startup-delay")
     assert len(runs) == 2
 

@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,9 +13,7 @@ from articles.forms import StatementFilterForm, errors_text, typed_id
 from articles.models import Article, AuditEvent, Label, Quote, Statement, VariantLabel
 from articles.roles import can_annotate
 
-PAGE_SIZE = 25
 ARTICLES_PER_PAGE = 20
-COUNT_STEP = 1000
 
 
 def page_number(value: str | None) -> int:
@@ -70,7 +69,9 @@ def statement_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()  # the filters that are valid apply; the others are named in a message
     statements = form.filter(statements)
     number = page_number(request.GET.get("page"))
-    page = CappedPaginator(statements, PAGE_SIZE, number=number, step=COUNT_STEP).get_page(number)
+    page = CappedPaginator(
+        statements, settings.STATEMENTS_PAGE_SIZE, number=number, step=settings.STATEMENTS_COUNT_STEP
+    ).get_page(number)
     template = "articles/statement_list.html"
     if wants_fragment(request):
         template += "#results"

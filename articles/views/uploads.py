@@ -13,20 +13,21 @@ from articles.forms import UploadForm
 from articles.models import Article, IngestJob, Statement
 from articles.roles import can_upload, require
 from articles.sources import ACCEPTED
-from articles.uploads import LIMITS, create_upload, human_size, looks_stalled
+from articles.uploads import create_upload, current_limits, human_size, looks_stalled
 
 RECENT_JOBS = 5
 PAGE_SIZE = 25
 
 
 def limits_context() -> dict:
+    limits = current_limits()
     return {
-        "max_files": LIMITS.max_files,
-        "max_file": human_size(LIMITS.max_file_bytes),
-        "max_batch": human_size(LIMITS.max_batch_bytes),
-        "max_pasted": human_size(LIMITS.max_pasted_bytes),
-        "max_archive": human_size(LIMITS.max_archive_bytes),
-        "max_links": LIMITS.max_links,
+        "max_files": limits.max_files,
+        "max_file": human_size(limits.max_file_bytes),
+        "max_batch": human_size(limits.max_batch_bytes),
+        "max_pasted": human_size(limits.max_pasted_bytes),
+        "max_archive": human_size(limits.max_archive_bytes),
+        "max_links": limits.max_links,
         "accepted": ", ".join(ACCEPTED),
     }
 

@@ -85,12 +85,10 @@ def test_bad_filter_values_are_reported_not_crashed(client):
 
 
 @pytest.fixture
-def small_pages(monkeypatch):
+def small_pages(settings):
     """Pages of 2 and counts capped in steps of 4, so that seven statements show every case."""
-    from articles.views import statements
-
-    monkeypatch.setattr(statements, "PAGE_SIZE", 2)
-    monkeypatch.setattr(statements, "COUNT_STEP", 4)
+    settings.STATEMENTS_PAGE_SIZE = 2
+    settings.STATEMENTS_COUNT_STEP = 4
     for n in range(7):
         make_statement_with_renderings(speaker_name=f"Speaker {n}", text=f"Statement number {n}.", outlets=1)
 

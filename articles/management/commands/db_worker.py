@@ -10,6 +10,7 @@ starts also makes sure the feeds' polling task is queued (a worker killed during
 import logging
 import time
 
+from django.conf import settings
 from django.db import OperationalError
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.utils import is_locked_database_exception
@@ -17,7 +18,6 @@ from django_tasks_db.utils import is_locked_database_exception
 from articles.feeds import schedule as schedule_feeds
 
 logger = logging.getLogger(__name__)
-PAUSE_SECONDS = 1.0
 
 
 class Command(db_worker.Command):
@@ -32,4 +32,4 @@ class Command(db_worker.Command):
                 if not is_locked_database_exception(error):
                     raise
                 logger.warning("database locked while claiming a task (%s): the worker starts again", error)
-                time.sleep(PAUSE_SECONDS)
+                time.sleep(settings.WORKER_RETRY_SECONDS)
