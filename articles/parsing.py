@@ -3,9 +3,9 @@
 spaCy's parse is the floor of ingest's cost; everything else (cleaning, quote extraction, speakers, matching,
 database writes) runs in the process that submits the texts, while forked parser processes work on the other
 cores. Texts are submitted as they are cleaned, so the parse starts with the first new article. A parser
-sends each parse back as its words and an array of the attributes quote extraction reads (0.2 ms to pack,
-0.25 ms to unpack, against 2-3 ms to extract quotes and 1.1 ms for a DocBin: measured), so that it does little
-but parse. Parsers never touch the database (the inherited connection is left alone and the child leaves
+sends each parse back as its words and an array of the attributes quote extraction reads (several times
+cheaper to pack and unpack than a DocBin, and than extracting the quotes there), so that it does little but
+parse. Parsers never touch the database (the inherited connection is left alone and the child leaves
 through os._exit, so it is never closed from there).
 
 Forking is used only from a process with a single thread (the `ingest` command, a task worker, the
@@ -17,6 +17,7 @@ process when the results are asked for.
 import contextlib
 import ctypes
 import fcntl
+import math
 import multiprocessing
 import os
 import pickle
@@ -30,9 +31,12 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-# Small batches: the writer starts on the first articles sooner and has fewer left when the parse ends (spaCy
-# parses batches of 8 as fast as batches of 32 here: 40.1 and 39.4 ms of CPU per article, measured).
-BATCH_SIZE = 8
+# spaCy's throughput batch: smaller batches cost more CPU per text. A parser takes what is waiting, up to this
+# many, and halves its batches once it knows how many remain (see _batches).
+BATCH_SIZE = 32
+# The writer's CPU per article against one parser's (`make bench`, "CPU ms/article: writer, parser": 33 and
+# 41 on 2026-12-07): each parser keeps this share of a core busy in the one writer.
+WRITER_SHARE = 0.8
 PIPE_BYTES = 1 << 20  # the most an unprivileged process may ask (/proc/sys/fs/pipe-max-size)
 _DONE = "done"
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -143,6 +147,16 @@ class Parsers:
         self._complete = True
 
 
+def default_workers(cores: int | None = None) -> int:
+    """How many parser processes are worth starting: no more than fit in the cores beside the writer's share
+    of them, and no more than the one writer keeps pace with (past 1 / WRITER_SHARE parsers it sets the pace
+    and another parser only takes CPU from it)."""
+    cores = cores or len(os.sched_getaffinity(0))
+    fit = int(cores / (1 + WRITER_SHARE))
+    kept_pace_with = math.ceil(1 / WRITER_SHARE)
+    return max(1, min(fit, kept_pace_with))
+
+
 def _can_fork() -> bool:
     # Threads not started by Python (a native library's pool) count too: the operating system's view.
     try:
@@ -152,21 +166,51 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threads == 1
 
 
-def _parse(nlp: Language, texts: Any) -> Iterator[tuple[int, Doc]]:
+def _parse(nlp: Language, texts: Any, *, batch_size: int = BATCH_SIZE) -> Iterator[tuple[int, Doc]]:
     pairs = ((text, index) for index, text in texts)
-    yield from ((index, doc) for doc, index in nlp.pipe(pairs, as_tuples=True, batch_size=BATCH_SIZE))
+    yield from ((index, doc) for doc, index in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size))
 
 
 def _work(nlp: Language, texts: Any, results: Any, parent: int) -> None:
     _die_with(parent)
     try:
-        for index, doc in _parse(nlp, _until_done(texts, parent)):
-            results.send(
-                (index, ([t.text for t in doc], [bool(t.whitespace_) for t in doc], doc.to_array(ATTRS)))
-            )
+        for batch in _batches(texts, parent):
+            for index, doc in _parse(nlp, batch, batch_size=len(batch)):
+                results.send(
+                    (index, ([t.text for t in doc], [bool(t.whitespace_) for t in doc], doc.to_array(ATTRS)))
+                )
     except BaseException as error:
         results.send((-1, _picklable(error)))
     results.send(_DONE)
+
+
+def _batches(texts: Any, parent: int) -> Iterator[list[tuple[int, str]]]:
+    """The texts in batches of what is waiting, up to BATCH_SIZE: the first comes back after a parse of the one
+    or two texts submitted so far, so the writer starts at once. Once the end is in sight (the writer's end
+    marker came), each batch is half of what remains: a whole last batch would leave the writer a batch of
+    articles to write after the parse is over, one article leaves it one."""
+    waiting: list[tuple[int, str]] = []
+    ended = False
+    while True:
+        if not waiting and not ended:
+            item = _next_text(texts, parent)
+            if item is None:
+                return
+            waiting.append(item)
+        while not ended:  # take what is waiting; stop at our end marker (the next is another parser's)
+            try:
+                item = texts.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                ended = True
+            else:
+                waiting.append(item)
+        if not waiting:
+            return
+        size = min(BATCH_SIZE, (len(waiting) + 1) // 2 if ended else len(waiting))
+        batch, waiting = waiting[:size], waiting[size:]
+        yield batch
 
 
 def _widen(pipe: Any) -> None:
@@ -185,17 +229,14 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _until_done(texts: Any, parent: int) -> Iterator[tuple[int, str]]:
+def _next_text(texts: Any, parent: int) -> tuple[int, str] | None:
+    """The next text, waiting for it; None at the end marker."""
     while True:
         try:
-            item = texts.get(timeout=1.0)
+            return texts.get(timeout=1.0)
         except queue.Empty:
             if os.getppid() != parent:
                 os._exit(1)
-            continue
-        if item is None:
-            return
-        yield item
 
 
 def _picklable[E: BaseException](error: E) -> E | RuntimeError:

@@ -64,9 +64,13 @@ def test_the_command_says_so_in_one_line_and_a_second_run_completes(monkeypatch,
     monkeypatch.setattr(articles.parsing, "_can_fork", lambda: True)
     real = articles.parsing._parse
 
-    def dies_on_the_third(nlp, texts):
-        for n, parsed in enumerate(real(nlp, texts)):
-            if n == 2:
+    parsed_so_far = 0
+
+    def dies_on_the_third(nlp, texts, **options):
+        nonlocal parsed_so_far
+        for parsed in real(nlp, texts, **options):
+            parsed_so_far += 1
+            if parsed_so_far == 3:
                 os._exit(9)
             yield parsed
 
@@ -121,3 +125,27 @@ def test_an_extraction_bug_fails_its_article_only(monkeypatch, caplog):
     assert Article.objects.count() == 8 - len(bridge)
     logged = [r for r in caplog.records if r.name == "articles.ingest" and r.exc_info]
     assert logged and "extraction bug" in caplog.text  # the traceback is kept for whoever fixes it
+
+
+def test_a_parser_takes_what_is_waiting_and_halves_its_batches_once_the_end_is_in_sight():
+    import queue
+
+    texts = queue.Queue()
+    for i in range(3 * articles.parsing.BATCH_SIZE):
+        texts.put((i, f"text {i}"))
+    texts.put(None)  # this parser's end marker
+    texts.put(None)  # another parser's: not taken
+    sizes = [len(batch) for batch in articles.parsing._batches(texts, os.getppid())]
+    assert sum(sizes) == 3 * articles.parsing.BATCH_SIZE
+    assert max(sizes) == articles.parsing.BATCH_SIZE
+    tail = sizes[sizes.index(max(sizes)) :]
+    assert tail[-1] == 1 and all(a >= b for a, b in zip(tail, tail[1:], strict=False))
+    assert texts.get_nowait() is None and texts.empty()
+
+
+def test_parsers_by_default_are_as_many_as_the_cores_hold_and_the_writer_keeps_pace_with():
+    from articles.parsing import default_workers
+
+    assert default_workers(1) == default_workers(2) == 1  # two parsers and a writer would share two cores
+    assert default_workers(4) == 2
+    assert default_workers(64) == 2  # one writer keeps pace with two parsers at most

@@ -7,7 +7,7 @@ from django.db import InterfaceError, OperationalError
 
 from articles.fetching import is_link, read_link
 from articles.ingest import Outcome, Overrides, ingest_sources
-from articles.parsing import ParserStopped
+from articles.parsing import ParserStopped, default_workers
 from articles.sources import read_paths, web_address
 
 
@@ -36,10 +36,16 @@ class Command(BaseCommand):
         parser.add_argument("--url", help="URL for every article given.")
         parser.add_argument("--dry-run", action="store_true", help="Parse and report; write nothing.")
         parser.add_argument(
-            "--workers", type=int, default=1, help="Parser processes beside the writer (default 1)."
+            "--workers",
+            type=int,
+            default=None,
+            help="Parser processes beside the writer (default: as many as the cores and the writer's pace make"
+            f" worth it, {default_workers()} here).",
         )
 
     def handle(self, *, paths, outlet, published, url, dry_run, workers, verbosity, **options) -> None:
+        if workers is None:
+            workers = default_workers()
         if workers < 1:
             raise CommandError("--workers must be at least 1")
         if url is not None and not web_address(url):
