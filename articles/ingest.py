@@ -48,9 +48,9 @@ from articles.versions import keep_version, record_changes
 
 logger = logging.getLogger(__name__)
 
-# How many candidate statements (found through shared index keys) a new article is compared with: at least
-# MAX_CANDIDATE_STATEMENTS, and more for a long article (a transcript of 60 quotes may repeat 60 statements).
-MAX_CANDIDATE_STATEMENTS = 50
+# How many candidate statements (found through shared index keys) each quote of a new article brings to be
+# compared with: those sharing most keys with it. Per quote, so that the candidates do not fill up with the
+# database (a global cap filled with statements sharing one stock phrase with some quote once it grew).
 CANDIDATES_PER_QUOTE = 6
 # How many renderings of each candidate statement a new article is compared with, besides its reference: the
 # newest (a wire story's statement has a thousand, most of them the same words).
@@ -457,11 +457,10 @@ class _View:
 
 def _view(*, article_id: int | None, quotes: Sequence[Quote]) -> _View:
     speakers = tuple(q.speaker.name if q.speaker else None for q in quotes)
-    keys = sorted({key for quote in quotes for key in index_keys(quote.text)})
-    if not keys:
+    keys_of = [set(index_keys(quote.text)) for quote in quotes]
+    if not any(keys_of):
         return _View(speakers, ())
-    limit = max(MAX_CANDIDATE_STATEMENTS, CANDIDATES_PER_QUOTE * len(quotes))
-    ids = _candidate_statements(keys=keys, article_id=article_id, limit=limit)
+    ids = _candidate_statements(keys_of=keys_of, article_id=article_id)
     figures = {
         pk: (count, reference)
         for pk, count, reference in Statement.objects.filter(pk__in=ids).values_list(
@@ -508,10 +507,12 @@ def _candidates(view: _View) -> dict[int, list[Rendering]]:
     return candidates
 
 
-def _candidate_statements(*, keys: Sequence[int], article_id: int | None, limit: int) -> list[int]:
-    """The statements sharing most keys with the article, reading at most the newest POSTINGS_PER_KEY quotes
-    of each key: a key as common as a stock phrase has postings by the hundred in a big database, and counting
-    them all made the lookup grow with it. One index range per key, (key, quote_id) descending."""
+def _candidate_statements(*, keys_of: Sequence[set[int]], article_id: int | None) -> list[int]:
+    """For each quote (its index keys in `keys_of`), the CANDIDATES_PER_QUOTE statements sharing most keys with
+    it, reading at most the newest POSTINGS_PER_KEY quotes of each key: a key as common as a stock phrase has
+    postings by the hundred in a big database, and counting them all made the lookup grow with it. One index
+    range per key, (key, quote_id) descending. Ordered by keys shared with the whole article."""
+    keys = sorted(set().union(*keys_of))
     quote_key, quote = (connection.ops.quote_name(m._meta.db_table) for m in (QuoteKey, Quote))
     newest = f"SELECT quote_id, key FROM {quote_key} WHERE key = {{}} ORDER BY quote_id DESC LIMIT {POSTINGS_PER_KEY}"
     joined = f"JOIN {quote} AS q ON q.id = k.quote_id WHERE q.statement_id IS NOT NULL AND q.article_id <> %s"
@@ -536,8 +537,13 @@ def _candidate_statements(*, keys: Sequence[int], article_id: int | None, limit:
                 rows.extend(cursor.fetchall())
     for statement_id, key in rows:
         shared[statement_id].add(key)
-    ranked = sorted(shared, key=lambda statement_id: (-len(shared[statement_id]), -statement_id))
-    return ranked[:limit]
+    chosen: set[int] = set()
+    for quote_keys in keys_of:
+        if quote_keys:
+            fits = ((len(quote_keys & found), statement_id) for statement_id, found in shared.items())
+            best = sorted((fit for fit in fits if fit[0]), reverse=True)[:CANDIDATES_PER_QUOTE]
+            chosen.update(statement_id for _, statement_id in best)
+    return sorted(chosen, key=lambda statement_id: (-len(shared[statement_id]), -statement_id))
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.ingest import Overrides, ingest_sources
+from articles.ingest import CANDIDATES_PER_QUOTE, Overrides, _candidate_statements, ingest_sources
 from articles.models import Article, Decision, Outlet, Quote, QuoteKey, Speaker, Statement, VariantLabel
+from articles.nlp.matching import index_keys
 from articles.sources import Source, read_paths
-from tests.factories import long_article
+from tests.factories import long_article, make_statement_with_renderings
 
 pytestmark = pytest.mark.django_db
 CORPUS = Path(__file__).parent / "data" / "corpus"
@@ -301,3 +302,27 @@ def test_only_named_outlets_count_towards_a_statements_reach():
     list(ingest_sources(sources=[Source("d.txt", words + " Work starts soon.", "Wall", outlet="Coast News")]))
     statement.refresh_from_db()
     assert (statement.rendering_count, statement.outlet_count) == (4, 2)
+
+
+def test_each_quote_brings_the_statements_closest_to_it_however_many_others_the_article_finds():
+    # One long quote shares five keys with each of 60 stored statements; a short one shares four with its own
+    # statement. Ranked over the article, its statement came 61st; per quote it is the short one's first.
+    words = long_article(seed=3, quotes=1).split("“The ")[1].split(" will")[0].split()[:14]
+    runs = [words[i : i + 6] for i in (0, 4, 8)]  # three stretches of six words (five keys) of the long quote
+    long_quote = " ".join(words)
+    own_text = "granite harbour kestrel lantern meadow"
+
+    def stored(text: str) -> Statement:
+        statement = make_statement_with_renderings(speaker_name="Anna Berg", text=text, outlets=1)
+        quote = Quote.objects.get(statement=statement)
+        QuoteKey.objects.bulk_create([QuoteKey(quote=quote, key=k) for k in set(index_keys(text))])
+        return statement
+
+    own = stored(own_text)
+    for n in range(60):
+        stored(" ".join(runs[n % 3]) + f" remark{n}")
+    found = _candidate_statements(
+        keys_of=[set(index_keys(long_quote)), set(index_keys(own_text))], article_id=None
+    )
+    assert own.pk in found
+    assert len(found) <= 2 * CANDIDATES_PER_QUOTE
