@@ -44,11 +44,12 @@ def _rows(run: dict) -> list[tuple[str, str, str, str, str]]:
             )
         p = scale.get("pages")
         if p:
-            # The targets are set for PostgreSQL with 100k statements; SQLite's figures are reported.
+            # The targets are set for PostgreSQL with 100k statements; SQLite's figures are reported. The list's
+            # query count differs by variant (a search looks speakers up first), never with the data.
             pg = db == "postgresql"
             rows.append(("3 pages", db, f"statements page, worst of 4 ({p['statements']:,} stmts)",
-                         f"{p['list_ms_worst']:.1f} ms, {p['list_queries']} queries", "< 50 ms" if pg else "report",
-                         _verdict(p["list_ms_worst"] < 50 and p["list_queries_constant"]) if pg else "-"))  # fmt: skip
+                         f"{p['list_ms_worst']:.1f} ms, {p['list_queries']} queries", "< 40 ms" if pg else "report",
+                         _verdict(p["list_ms_worst"] < 40) if pg else "-"))  # fmt: skip
             rows.append(("3 pages", db, "statement page, 20 renderings",
                          f"{p['detail_ms']:.1f} ms, {p['detail_queries_20_renderings']} queries "
                          f"({p['detail_queries_3_renderings']} for 3)", "< 30 ms" if pg else "report",
