@@ -560,6 +560,51 @@ class QuoteChange(models.Model):
         return f"{self.get_kind_display()}: {self.before_text[:40]} → {self.after_text[:40]}"
 
 
+class PrimarySourceJob(models.Model):
+    """A primary source given in the browser, added by the worker (`primary.add_primary_source`): fetching its
+    page and splitting it into sentences with spaCy are no work for a web process."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "queued"
+        RUNNING = "running", "running"
+        SUCCEEDED = "succeeded", "stored"
+        FAILED = "failed", "not stored"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    # What the journalist gave: the text, or the address to fetch it from.
+    text = models.TextField(blank=True)
+    link = models.URLField(max_length=2000, blank=True)
+    speakers = models.JSONField(default=list, help_text="Who speaks in it, as typed.")
+    published = models.DateField()
+    title = models.CharField(max_length=300, blank=True)
+    url = models.URLField(max_length=2000, blank=True)
+    statement = models.ForeignKey(
+        "Statement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The statement it was added from, if any.",
+    )  # fmt: skip
+    # What came of it.
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    sentences = models.PositiveIntegerField(default=0)
+    joined = models.JSONField(default=list, help_text="Statements now compared with it.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Primary source {self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+
 class Feed(models.Model):
     """An RSS or Atom feed an admin follows: the worker polls it (`articles.feeds`) and ingests its new items.
 

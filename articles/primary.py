@@ -10,6 +10,7 @@ the actual words. A sentence no outlet quoted joins nothing; a news article inge
 """
 
 import datetime
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,15 +18,28 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Q
+from django.tasks import task
+from django.utils import timezone
 from rapidfuzz import fuzz
 
-from articles.models import Article, Quote, QuoteKey, QuoteKind, Speaker, Statement
+from articles.models import Article, PrimarySourceJob, Quote, QuoteKey, QuoteKind, Speaker, Statement
 from articles.nlp.matching import index_keys, normalize
 from articles.nlp.pipeline import load_pipeline
 from articles.sources import SourceError, binary_kind
 from articles.statements import recompute
 
-__all__ = ["Turn", "connect_sentences", "connect_statements", "read_primary", "store_primary", "turns"]
+__all__ = [
+    "Turn",
+    "add_primary_source",
+    "connect_sentences",
+    "connect_statements",
+    "read_primary",
+    "run_primary_job",
+    "store_primary",
+    "turns",
+]
+
+logger = logging.getLogger(__name__)
 
 # A statement is reported within days of being said; a sentence is looked for in statements this close.
 WINDOW = datetime.timedelta(days=7)
@@ -147,6 +161,47 @@ def store_primary(
         )
         joined = connect_sentences(sentences)
     return article, joined
+
+
+@task
+def add_primary_source(*, job_id: int) -> str:
+    """Add a primary source given in the browser (PrimarySourceJob): fetch it if it is a link, store it."""
+    return run_primary_job(job_id)
+
+
+def run_primary_job(job_id: int) -> str:
+    """Do a PrimarySourceJob once: its outcome, or why nothing was stored, is recorded on it. A job already
+    begun is left alone (a task enqueued twice); nothing is stored but in store_primary's one transaction."""
+    claimed = PrimarySourceJob.objects.filter(pk=job_id, status=PrimarySourceJob.Status.QUEUED).update(
+        status=PrimarySourceJob.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return "not queued"
+    job = PrimarySourceJob.objects.get(pk=job_id)
+    try:
+        text, title, url = (job.text, "", "") if job.text.strip() else read_primary(job.link)
+        article, joined = store_primary(
+            text=text,
+            speakers=job.speakers,
+            published=job.published,
+            title=job.title or title,
+            url=job.url or url or job.link,
+            source_name=job.link,
+        )
+    except ValueError as error:
+        job.status, job.error = PrimarySourceJob.Status.FAILED, f"Nothing was stored: {error}."
+    except Exception:  # a bug: the job says so, the log keeps the traceback
+        logger.exception("primary source job %s failed", job_id)
+        job.status, job.error = (
+            PrimarySourceJob.Status.FAILED,
+            "Nothing was stored: an internal error (logged).",
+        )
+    else:
+        job.status, job.article = PrimarySourceJob.Status.SUCCEEDED, article
+        job.sentences, job.joined = article.quotes.count(), sorted(joined)
+    job.finished_at = timezone.now()
+    job.save()
+    return job.status
 
 
 def _speaker_of(label: str | None, given: Sequence[Speaker], cache) -> Speaker | None:

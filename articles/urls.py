@@ -27,6 +27,7 @@ urlpatterns += [
     path("speakers/<int:pk>/merge/", annotations.merge_speakers, name="merge_speakers"),
     path("audit/<int:pk>/undo/", annotations.undo, name="undo"),
     path("primary/add/", primary.add_primary, name="add_primary"),
+    path("primary/jobs/<int:pk>/", primary.primary_job, name="primary_job"),
     path("review/", review.review_queue, name="review_queue"),
     path("review/<int:pk>/confirm/", review.confirm, name="review_confirm"),
     path("review/agreement/", review.review_agreement, name="review_agreement"),

@@ -229,6 +229,76 @@ def test_a_journalist_adds_a_primary_source_from_a_statement_page(client):
     assert "now compared with it" in html and "meaning altered?" in html
 
 
+def test_a_linked_primary_source_is_read_by_the_worker_and_its_page_follows_it(client, web, database_tasks):
+    from django.core.management import call_command
+
+    from articles.models import PrimarySourceJob
+    from tests.factories import make_user
+    from tests.web import Reply, page
+
+    ingest(
+        news(
+            "a.txt",
+            "Valley Post",
+            "“Pensions will be cut, whatever the markets say,” said minister Anna Berg.",
+        )
+    )
+    statement = statement_of("Pensions will be cut")
+    web.routes["/speech"] = Reply(
+        page("Minister's speech", "Pensions will not be cut, whatever the markets say.")
+    )
+    client.force_login(make_user("journalist"))
+    add = reverse("add_primary") + f"?statement={statement.pk}"
+    given = {"link": web.url("/speech"), "speakers": "Anna Berg", "published": "2024-05-14"}
+    response = client.post(add, given)
+    job = PrimarySourceJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse("primary_job", args=[job.pk])
+    html = client.get(response.url).content.decode()
+    assert "Waiting for a worker" in html and 'hx-trigger="every 1s"' in html
+    assert not Article.objects.filter(kind=Article.Kind.PRIMARY).exists()  # the web process fetched nothing
+
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    html = client.get(response.url, headers={"HX-Request": "true"}).content.decode()
+    assert "hx-trigger" not in html  # done: the page stops asking
+    assert "1 statement now compared with it" in html
+    assert reverse("statement_detail", args=[statement.pk]) in html
+    assert Statement.objects.get(pk=statement.pk).reference.kind == "primary"
+
+
+def test_a_primary_source_the_worker_cannot_read_says_why_and_stores_nothing(client, web, database_tasks):
+    from django.core.management import call_command
+
+    from articles.models import PrimarySourceJob
+    from tests.factories import make_user
+
+    client.force_login(make_user("journalist"))
+    given = {"link": web.url("/gone"), "speakers": "Anna Berg", "published": "2024-05-14"}
+    job_page = client.post(reverse("add_primary"), given).url
+    call_command("db_worker", "--batch", "--no-startup-delay")
+    html = client.get(job_page).content.decode()
+    assert "not stored" in html and "Nothing was stored:" in html and "404" in html
+    assert not Article.objects.exists()
+    job = PrimarySourceJob.objects.get()
+    assert job.status == "failed" and job.finished_at is not None
+    from articles.primary import run_primary_job
+
+    assert run_primary_job(job.pk) == "not queued"  # a task enqueued twice does the work once
+
+
+def test_a_primary_source_job_without_a_worker_says_so(client, database_tasks):
+    from articles.models import PrimarySourceJob
+    from tests.factories import make_user
+
+    client.force_login(make_user("journalist"))
+    given = {"text": PRESS_CONFERENCE, "speakers": "Anna Berg", "published": "2024-05-14"}
+    job_page = client.post(reverse("add_primary"), given).url
+    PrimarySourceJob.objects.update(
+        created_at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+    )
+    html = client.get(job_page).content.decode()
+    assert "the worker may have stopped" in html and "add it again" in html
+
+
 def test_only_journalists_and_admins_add_primary_sources(client):
     from tests.factories import make_user
 

@@ -5,6 +5,7 @@ The permission matrix is one table: every URL of the site has a row (a test fail
 one), every row is tried as an anonymous visitor, a logged-in user without a role, a journalist and an admin.
 """
 
+import datetime
 import os
 import secrets
 import subprocess
@@ -22,7 +23,17 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from articles import corrections
-from articles.models import Article, AuditEvent, Feed, IngestJob, Quote, Speaker, Statement, VariantLabel
+from articles.models import (
+    Article,
+    AuditEvent,
+    Feed,
+    IngestJob,
+    PrimarySourceJob,
+    Quote,
+    Speaker,
+    Statement,
+    VariantLabel,
+)
 from tests.factories import make_statement_with_renderings, make_user
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +91,7 @@ MATRIX = [
         (),
         {"text": f"ADA: {TEXT}", "speakers": "Ada Lovelace", "published": "1843-09-01"},
     ),  # fmt: skip
+    Row("primary_job", "get", JOURNALISTS_READ, ("primary_job",)),
     Row("export_statements_csv", "get", JOURNALISTS_READ),
     Row("export_statements_json", "get", JOURNALISTS_READ),
     Row("upload", "get", ADMINS_READ),
@@ -128,6 +140,9 @@ def world():
     author = make_user("journalist", username="author")
     corrections.add_label(actor=author, quote=quote, label="trimmed", severity=1)
     job = IngestJob.objects.create(status="succeeded")
+    primary_job = PrimarySourceJob.objects.create(
+        published=datetime.date(1843, 9, 1), speakers=["Ada Lovelace"]
+    )
     feed = Feed.objects.create(url="https://example.org/feed.xml")
     return {
         "feed": feed.pk,
@@ -140,6 +155,7 @@ def world():
         "outlet": quote.article.outlet_id,
         "event": AuditEvent.objects.latest("at").pk,
         "job": job.pk,
+        "primary_job": primary_job.pk,
         "uidb64": "MQ",
         "token": "no-such-token",
         "upload_file": SimpleUploadedFile(

@@ -122,8 +122,8 @@ def normalize(text: str) -> str:
     return " ".join(_TOKEN.findall(text))
 
 
-# Snowball's English (Porter2) stemmer: "apology"/"apologize" and "public"/"publicly" meet. Pure Python, about
-# 30 µs a word against 0.5 for the suffix stripper it replaced: the cache below keeps that to new words.
+# Snowball's English (Porter2) stemmer: "apology"/"apologize" and "public"/"publicly" meet. Pure Python, far
+# slower a word than the suffix stripper it replaced: the cache below keeps that to new words.
 _STEMMER = snowballstemmer.stemmer("english")
 _STEMMER_LOCK = threading.Lock()  # a stemmer object keeps the word it works on
 
@@ -271,7 +271,7 @@ def _could_reach(words: _Evidence, threshold: float, tuning: Tuning) -> bool:
 
 
 def _similar(a: _Wording, b: _Wording, words: _Evidence, threshold: float, tuning: Tuning) -> _Evidence:
-    # Vectors cost a forward pass (about 20 ms a text); only a pair whose verdict they could change needs them.
+    # Vectors cost a forward pass of the model per text; only a pair whose verdict they could change needs them.
     # A pair that cannot reach the threshold with them is rejected either way; one whose words alone reach
     # `strong` is a match, and a strong one, either way (meaning would only raise its score).
     if (

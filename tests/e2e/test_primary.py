@@ -70,3 +70,59 @@ def test_a_journalist_adds_the_primary_source_from_a_statement_page(
     screenshot("primary-add-390")
     assert statement.renderings.filter(kind="primary", article__published=DAY).exists()
     assert csp_violations == []
+
+
+def test_a_primary_source_the_worker_reads_is_followed_on_its_page_until_it_lands(
+    live_server, page: Page, database_tasks, screenshot, csp_violations
+):
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    from articles.models import PrimarySourceJob
+
+    list(
+        ingest_sources(
+            sources=[
+                news(
+                    "a.txt",
+                    "Valley Post",
+                    "“Pensions will be cut, whatever the markets say,” said minister Anna Berg.",
+                )
+            ]
+        )
+    )
+    statement = statement_of("Pensions will be cut")
+    journalist = User.objects.create_user("jo", password="correct horse battery staple")
+    journalist.groups.add(Group.objects.get(name="journalist"))
+    page.goto(f"{live_server.url}/accounts/login/?next=/primary/add/%3Fstatement%3D{statement.pk}")
+    page.get_by_label("Username").fill("jo")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Text").fill(PRESS_CONFERENCE)
+    page.get_by_role("button", name="Add primary source").click()
+
+    expect(page).to_have_url(re.compile(r"/primary/jobs/\d+/$"))
+    status = page.locator("#job-status")
+    expect(status).to_contain_text("Waiting for a worker")
+    screenshot("primary-job-queued-1440")
+    page.evaluate("window.notReloaded = true")
+    polls = re.compile(
+        r"/primary/jobs/\d+/$"
+    )  # SQLite's shared test database: no polls while the worker runs
+    page.route(polls, lambda route: route.abort())
+    Worker(
+        queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+        max_tasks=1, worker_id="e2e", excluded_queue_names=[],
+    ).run()  # fmt: skip
+    assert PrimarySourceJob.objects.get().status == "succeeded"
+    page.unroute(polls)
+
+    expect(status.locator(".badge.job-succeeded")).to_have_text("stored", timeout=15_000)
+    expect(status).to_contain_text("1 statement now compared with it")
+    assert page.evaluate("window.notReloaded") is True  # htmx updated the page in place
+    screenshot("primary-job-stored-1440")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("primary-job-stored-390")
+    status.locator(f'a[href="/statements/{statement.pk}/"]').click()
+    expect(page.locator("section.reference .badge.primary")).to_have_text("primary source")
+    assert csp_violations == []
