@@ -80,12 +80,14 @@ class Tuning:
     requote_words: int = 5  # ... when the shorter one has at least this many content words
     negation_penalty: float = 0.2  # "cannot be achieved by force" is not "can only be achieved through talks"
     meaning_lift: float = 0.03  # puts the word/meaning blend on the word-cover scale, so `match` serves both
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __hash__(self) -> int:  # part of the key of every piece of evidence kept: hashed once
         return self._hash
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_hash", hash(dataclasses.astuple(self)))
+        values = tuple(getattr(self, f.name) for f in dataclasses.fields(self) if f.compare)
+        object.__setattr__(self, "_hash", hash(values))
 
 
 TUNING = Tuning()
