@@ -111,6 +111,15 @@ def test_a_dry_run_writes_nothing():
     assert counts() == dict.fromkeys(counts(), 0)
 
 
+def test_more_parsers_than_the_machine_gains_from_are_run_with_a_note():
+    from articles.parsing import default_workers
+
+    _, err = ingest(CORPUS / "unrelated.txt", workers=5, dry_run=True)
+    assert f"note: 5 parser processes here may ingest slower than {default_workers()}" in err
+    _, err = ingest(CORPUS / "unrelated.txt", dry_run=True)
+    assert "note:" not in err
+
+
 def test_one_bad_file_does_not_stop_the_others(tmp_path):
     shutil.copy(CORPUS / "unrelated.txt", tmp_path / "good.txt")
     (tmp_path / "empty.txt").write_text("   \n")

@@ -48,6 +48,11 @@ class Command(BaseCommand):
             workers = default_workers()
         if workers < 1:
             raise CommandError("--workers must be at least 1")
+        if workers > default_workers():
+            self.stderr.write(
+                f"note: {workers} parser processes here may ingest slower than {default_workers()}: the one writer "
+                "needs most of a core and keeps pace with about two parsers (see README, Performance)"
+            )
         if url is not None and not web_address(url):
             raise CommandError(f"--url {url!r}: not an http(s) address")
         links = [p for p in paths if is_link(p)]
