@@ -187,8 +187,8 @@ def _work(nlp: Language, texts: Any, results: Any, parent: int) -> None:
 def _batches(texts: Any, parent: int) -> Iterator[list[tuple[int, str]]]:
     """The texts in batches of what is waiting, up to BATCH_SIZE: the first comes back after a parse of the one
     or two texts submitted so far, so the writer starts at once. Once the end is in sight (the writer's end
-    marker came), each batch is half of what remains: a whole last batch would leave the writer a batch of
-    articles to write after the parse is over, one article leaves it one."""
+    marker came within a batch's reach), each batch is half of what remains: a whole last batch would leave
+    the writer a batch of articles to write after the parse is over, one article leaves it one."""
     waiting: list[tuple[int, str]] = []
     ended = False
     while True:
@@ -197,7 +197,9 @@ def _batches(texts: Any, parent: int) -> Iterator[list[tuple[int, str]]]:
             if item is None:
                 return
             waiting.append(item)
-        while not ended:  # take what is waiting; stop at our end marker (the next is another parser's)
+        # Take what is waiting, a batch ahead at most (other parsers share the queue); stop at our end marker
+        # (the next is another parser's).
+        while not ended and len(waiting) < 2 * BATCH_SIZE:
             try:
                 item = texts.get_nowait()
             except queue.Empty:

@@ -143,6 +143,17 @@ def test_a_parser_takes_what_is_waiting_and_halves_its_batches_once_the_end_is_i
     assert texts.get_nowait() is None and texts.empty()
 
 
+def test_a_parser_takes_no_more_than_a_batch_ahead_so_the_others_get_their_share():
+    import queue
+
+    texts = queue.Queue()
+    for i in range(10 * articles.parsing.BATCH_SIZE):
+        texts.put((i, f"text {i}"))
+    first = next(articles.parsing._batches(texts, os.getppid()))
+    assert len(first) == articles.parsing.BATCH_SIZE
+    assert texts.qsize() == 8 * articles.parsing.BATCH_SIZE  # one batch taken, one held, the rest left
+
+
 def test_parsers_by_default_are_as_many_as_the_cores_hold_and_the_writer_keeps_pace_with():
     from articles.parsing import default_workers
 
