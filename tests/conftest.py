@@ -11,6 +11,15 @@ def plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with the per-process cache empty (a count cached for a minute by one test is not
+    another's)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Production hashing costs ~0.3 s per password by design; tests create many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

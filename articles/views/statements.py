@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +15,7 @@ from articles.models import Article, AuditEvent, Label, Quote, Statement, Varian
 from articles.roles import can_annotate
 
 ARTICLES_PER_PAGE = 20
+ARTICLE_COUNT_SECONDS = 60
 
 
 def page_number(value: str | None) -> int:
@@ -80,9 +82,15 @@ def statement_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "filter_errors": errors_text(form),
         "speaker": form.cleaned_data.get("speaker"),
-        "article_count": Article.objects.count(),
+        "article_count": stored_articles,  # called by the full page only, not by its htmx updates
     }
     return render(request, template, context)
+
+
+def stored_articles() -> int:
+    """How many articles are stored, counted at most once a minute: counting reads the whole table, which
+    grows with every article, and the page says it only as background."""
+    return cache.get_or_set("stored_articles", Article.objects.count, ARTICLE_COUNT_SECONDS)
 
 
 def renderings_of(statement: Statement) -> list[Quote]:

@@ -22,6 +22,21 @@ def test_it_lists_stored_statements_with_their_counts(client):
     assert "No statements yet" not in html
 
 
+def test_the_article_count_is_read_at_most_once_a_minute_and_not_by_htmx_updates(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_statement_with_renderings(speaker_name="Ada Lovelace", text="The engine weaves patterns.", outlets=3)
+    assert "3 articles stored" in client.get(URL).content.decode()
+    make_statement_with_renderings(speaker_name="Alan Turing", text="Machines can think.", outlets=1)
+    with CaptureQueriesContext(connection) as queries:
+        assert "3 articles stored" in client.get(URL).content.decode()  # counted a moment ago
+        client.get(URL, headers={"HX-Request": "true"})
+    assert not any(
+        'COUNT(*) AS "__count" FROM "articles_article"' in q["sql"] for q in queries.captured_queries
+    )
+
+
 def test_search_narrows_the_list(client):
     make_statement_with_renderings(speaker_name="Ada Lovelace", text="The engine weaves patterns.", outlets=1)
     make_statement_with_renderings(speaker_name="Alan Turing", text="Machines can think.", outlets=1)
