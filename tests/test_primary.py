@@ -229,6 +229,7 @@ def test_a_journalist_adds_a_primary_source_from_a_statement_page(client):
     assert "now compared with it" in html and "meaning altered?" in html
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
 def test_a_linked_primary_source_is_read_by_the_worker_and_its_page_follows_it(client, web, database_tasks):
     from django.core.management import call_command
 
@@ -265,6 +266,7 @@ def test_a_linked_primary_source_is_read_by_the_worker_and_its_page_follows_it(c
     assert Statement.objects.get(pk=statement.pk).reference.kind == "primary"
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
 def test_a_primary_source_the_worker_cannot_read_says_why_and_stores_nothing(client, web, database_tasks):
     from django.core.management import call_command
 
