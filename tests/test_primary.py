@@ -39,6 +39,18 @@ def ingest(*sources: Source) -> None:
     assert all(o.status == "created" for o in ingest_sources(sources=sources))
 
 
+def the_cut_pensions() -> Statement:
+    """One outlet renders the minister's "Pensions will not be cut" without its "not"; its statement."""
+    ingest(
+        news(
+            "a.txt",
+            "Valley Post",
+            "“Pensions will be cut, whatever the markets say,” said minister Anna Berg.",
+        )
+    )
+    return statement_of("Pensions will be cut")
+
+
 def statement_of(words: str) -> Statement:
     return Quote.objects.exclude(kind="primary").get(text__contains=words).statement
 
@@ -205,14 +217,7 @@ def test_the_list_filters_statements_with_a_primary_source_and_sorts_by_distance
 def test_a_journalist_adds_a_primary_source_from_a_statement_page(client):
     from tests.factories import make_user
 
-    ingest(
-        news(
-            "a.txt",
-            "Valley Post",
-            "“Pensions will be cut, whatever the markets say,” said minister Anna Berg.",
-        )
-    )
-    statement = statement_of("Pensions will be cut")
+    statement = the_cut_pensions()
     client.force_login(make_user("journalist"))
     html = client.get(reverse("statement_detail", args=[statement.pk])).content.decode()
     add = reverse("add_primary") + f"?statement={statement.pk}"
@@ -237,14 +242,7 @@ def test_a_linked_primary_source_is_read_by_the_worker_and_its_page_follows_it(c
     from tests.factories import make_user
     from tests.web import Reply, page
 
-    ingest(
-        news(
-            "a.txt",
-            "Valley Post",
-            "“Pensions will be cut, whatever the markets say,” said minister Anna Berg.",
-        )
-    )
-    statement = statement_of("Pensions will be cut")
+    statement = the_cut_pensions()
     web.routes["/speech"] = Reply(
         page("Minister's speech", "Pensions will not be cut, whatever the markets say.")
     )
@@ -316,13 +314,7 @@ def test_the_command_adds_a_primary_source_from_a_file_or_a_link(tmp_path, web):
 
     from tests.web import Reply, page
 
-    ingest(
-        news(
-            "a.txt",
-            "Valley Post",
-            "“Pensions will be cut, whatever the markets say,” said minister Anna Berg.",
-        )
-    )
+    the_cut_pensions()
     path = tmp_path / "press.txt"
     path.write_text(PRESS_CONFERENCE)
     out = io.StringIO()

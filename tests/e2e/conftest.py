@@ -53,3 +53,17 @@ def screenshot(page):
         return path
 
     return take
+
+
+def run_one_task_while_polls_wait(page, polls) -> None:
+    """A db_worker run of one task here, in the test's thread, while the page's htmx polls of `polls` (a URL
+    pattern) wait: SQLite's shared in-memory test database locks whole tables between threads (PostgreSQL
+    would not mind)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    page.route(polls, lambda route: route.abort())
+    Worker(
+        queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+        max_tasks=1, worker_id="e2e", excluded_queue_names=[],
+    ).run()  # fmt: skip
+    page.unroute(polls)

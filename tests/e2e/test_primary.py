@@ -7,31 +7,19 @@ from django.contrib.auth.models import Group, User
 from playwright.sync_api import Page, expect
 
 from articles.ingest import ingest_sources
-from tests.test_primary import DAY, PRESS_CONFERENCE, news, statement_of
+from articles.models import Statement
+from articles.sources import Source
+from tests.e2e.conftest import run_one_task_while_polls_wait
+from tests.test_primary import DAY, PRESS_CONFERENCE, news, the_cut_pensions
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_journalist_adds_the_primary_source_from_a_statement_page(
-    live_server, page: Page, screenshot, csp_violations
-):
-    list(
-        ingest_sources(
-            sources=[
-                news(
-                    "a.txt",
-                    "Valley Post",
-                    "“Pensions will be cut, whatever the markets say,” said minister Anna Berg.",
-                ),
-                news(
-                    "b.txt",
-                    "Coast News",
-                    "Anna Berg said: “Pensions will not be cut, whatever the markets say.”",
-                ),
-            ]
-        )
-    )
-    statement = statement_of("Pensions will be cut")
+def a_journalist_on_the_statement(live_server, page: Page, *more: Source) -> Statement:
+    """An outlet's rendering of the minister's sentence (and `more`) stored, and a journalist logged in from
+    its statement's page."""
+    statement = the_cut_pensions()
+    list(ingest_sources(sources=more))
     journalist = User.objects.create_user("jo", password="correct horse battery staple")
     journalist.groups.add(Group.objects.get(name="journalist"))
     page.goto(f"{live_server.url}/statements/{statement.pk}/")
@@ -39,6 +27,16 @@ def test_a_journalist_adds_the_primary_source_from_a_statement_page(
     page.get_by_label("Username").fill("jo")
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Log in").click()
+    return statement
+
+
+def test_a_journalist_adds_the_primary_source_from_a_statement_page(
+    live_server, page: Page, screenshot, csp_violations
+):
+    faithful = news(
+        "b.txt", "Coast News", "Anna Berg said: “Pensions will not be cut, whatever the markets say.”"
+    )
+    statement = a_journalist_on_the_statement(live_server, page, faithful)
     expect(page.get_by_text("No primary source yet")).to_be_visible()
 
     page.get_by_role("link", name="Add the primary source").click()
@@ -75,28 +73,10 @@ def test_a_journalist_adds_the_primary_source_from_a_statement_page(
 def test_a_primary_source_the_worker_reads_is_followed_on_its_page_until_it_lands(
     live_server, page: Page, database_tasks, screenshot, csp_violations
 ):
-    from django_tasks_db.management.commands.db_worker import Worker
-
     from articles.models import PrimarySourceJob
 
-    list(
-        ingest_sources(
-            sources=[
-                news(
-                    "a.txt",
-                    "Valley Post",
-                    "“Pensions will be cut, whatever the markets say,” said minister Anna Berg.",
-                )
-            ]
-        )
-    )
-    statement = statement_of("Pensions will be cut")
-    journalist = User.objects.create_user("jo", password="correct horse battery staple")
-    journalist.groups.add(Group.objects.get(name="journalist"))
-    page.goto(f"{live_server.url}/accounts/login/?next=/primary/add/%3Fstatement%3D{statement.pk}")
-    page.get_by_label("Username").fill("jo")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
+    statement = a_journalist_on_the_statement(live_server, page)
+    page.get_by_role("link", name="Add the primary source").click()
     page.get_by_label("Text").fill(PRESS_CONFERENCE)
     page.get_by_role("button", name="Add primary source").click()
 
@@ -105,16 +85,8 @@ def test_a_primary_source_the_worker_reads_is_followed_on_its_page_until_it_land
     expect(status).to_contain_text("Waiting for a worker")
     screenshot("primary-job-queued-1440")
     page.evaluate("window.notReloaded = true")
-    polls = re.compile(
-        r"/primary/jobs/\d+/$"
-    )  # SQLite's shared test database: no polls while the worker runs
-    page.route(polls, lambda route: route.abort())
-    Worker(
-        queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
-        max_tasks=1, worker_id="e2e", excluded_queue_names=[],
-    ).run()  # fmt: skip
+    run_one_task_while_polls_wait(page, re.compile(r"/primary/jobs/\d+/$"))
     assert PrimarySourceJob.objects.get().status == "succeeded"
-    page.unroute(polls)
 
     expect(status.locator(".badge.job-succeeded")).to_have_text("stored", timeout=15_000)
     expect(status).to_contain_text("1 statement now compared with it")

@@ -7,10 +7,10 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import Page, expect
 
 from articles.models import IngestJob, Quote
+from tests.e2e.conftest import run_one_task_while_polls_wait
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "demo" / "articles"
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,16 +52,8 @@ def test_an_admin_uploads_two_articles_and_watches_the_job_finish(
     expect(status).to_contain_text("0 of 2 files done")
     page.evaluate("window.notReloaded = true")
 
-    # The worker (db_worker's own loop) runs here. Polls wait meanwhile: SQLite's shared in-memory test
-    # database locks whole tables between threads (PostgreSQL would not mind).
-    polls = re.compile(r"/upload/jobs/\d+/$")
-    page.route(polls, lambda route: route.abort())
-    Worker(
-        queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
-        max_tasks=1, worker_id="e2e", excluded_queue_names=[],
-    ).run()  # fmt: skip
+    run_one_task_while_polls_wait(page, re.compile(r"/upload/jobs/\d+/$"))
     assert IngestJob.objects.get().status == "succeeded"
-    page.unroute(polls)
 
     expect(status).to_contain_text("2 of 2 files done", timeout=15_000)
     expect(status.locator(".badge.job-succeeded")).to_have_text("finished")
