@@ -247,11 +247,18 @@ def connect_statements(statement_ids: Iterable[int]) -> set[int]:
     """Statements a news article just filed, each joined by the primary sentence of its speaker (around its
     date) that one of its renderings quotes; returns those joined."""
     ids = set(statement_ids)
-    if not ids or not Article.objects.filter(kind=Article.Kind.PRIMARY).exists():
+    if not ids:
         return set()
     joined: set[int] = set()
-    statements = Statement.objects.filter(pk__in=ids, speaker__isnull=False).exclude(
-        renderings__kind=QuoteKind.PRIMARY
+    # Only statements whose speaker has a primary sentence waiting: on every ingested article, most have none
+    # (found through the few primary articles, article_primary_idx, not by reading the quotes).
+    waiting = Quote.objects.filter(article__kind=Article.Kind.PRIMARY, statement__isnull=True).values(
+        "speaker_id"
+    )
+    statements = (
+        Statement.objects.filter(pk__in=ids, speaker__in=waiting)
+        .exclude(renderings__kind=QuoteKind.PRIMARY)
+        .distinct()
     )
     for statement in statements:
         renderings = list(statement.renderings.filter(not_a_quote=False).values_list("text", "normalized"))

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.functions import Least
 
 from articles.models import Decision, Quote, QuoteKind, VariantLabel
@@ -43,18 +43,14 @@ def queue() -> QuerySet[Quote]:
 
 
 def disputed_quotes() -> QuerySet:
-    """Renderings two journalists labelled differently (the ids)."""
-    labelled: dict[int, set[tuple[int | None, str]]] = defaultdict(set)
-    for quote_id, author_id, label in VariantLabel.objects.filter(proposed=False).values_list(
-        "quote_id", "author_id", "label"
-    ):
-        labelled[quote_id].add((author_id, label))
-    disputed = [
-        quote_id
-        for quote_id, given in labelled.items()
-        if len({author for author, _ in given}) > 1 and len({label for _, label in given}) > 1
-    ]
-    return Quote.objects.filter(pk__in=disputed).values("pk")
+    """Renderings two journalists labelled differently (the ids), counted by the database."""
+    return (
+        VariantLabel.objects.filter(proposed=False)
+        .values("quote_id")
+        .annotate(authors=Count("author", distinct=True), labels=Count("label", distinct=True))
+        .filter(authors__gt=1, labels__gt=1)
+        .values("quote_id")
+    )
 
 
 @dataclass(frozen=True)
