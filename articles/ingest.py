@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 
 from articles.models import (
     Article,
@@ -479,20 +479,23 @@ def _candidates(view: _View) -> dict[int, list[Rendering]]:
         "pk", "statement_id", "text", "kind", "sentence", "speaker__name", "article__published", "article_id",
         "normalized",
     )  # fmt: skip
-    rendered = Quote.objects.filter(not_a_quote=False)
-    rows = {row[0]: row for row in rendered.filter(statement__in=small).values_list(*fields)}
-    for statement in large:  # the statement's index read backwards, RENDERINGS_PER_CANDIDATE rows
-        newest = rendered.filter(statement=statement).order_by("-pk")[:RENDERINGS_PER_CANDIDATE]
-        rows.update((row[0], row) for row in newest.values_list(*fields))
+    newest = _newest_per_value(  # each large statement's index read backwards, RENDERINGS_PER_CANDIDATE rows
+        select="id",
+        table=Quote,
+        column="statement_id",
+        order="id",
+        where=f"AND NOT {connection.ops.quote_name('not_a_quote')}",
+        values=large,
+        limit=RENDERINGS_PER_CANDIDATE,
+        outer="SELECT k.id FROM {rows}",
+    )
     references = [reference for statement, _, reference in view.statements if statement in large]
-    if references:
-        rows.update((row[0], row) for row in rendered.filter(pk__in=references).values_list(*fields))
+    chosen = Q(statement__in=small) | Q(pk__in=[pk for (pk,) in newest] + references)
+    rows = Quote.objects.filter(chosen, not_a_quote=False).values_list(*fields)
     candidates: dict[int, list[Rendering]] = defaultdict(list)
     # In a fixed order: a statement's reference is the first of its longest renderings, on every database.
     # Plain rows: model instances cost more.
-    for _, statement_id, text, kind, sentence, speaker, published, article_id, normalized in sorted(
-        rows.values()
-    ):
+    for _, statement_id, text, kind, sentence, speaker, published, article_id, normalized in sorted(rows):
         candidates[statement_id].append(
             Rendering(
                 text=text,
@@ -513,28 +516,19 @@ def _candidate_statements(*, keys_of: Sequence[set[int]], article_id: int | None
     postings by the hundred in a big database, and counting them all made the lookup grow with it. One index
     range per key, (key, quote_id) descending. Ordered by keys shared with the whole article."""
     keys = sorted(set().union(*keys_of))
-    quote_key, quote = (connection.ops.quote_name(m._meta.db_table) for m in (QuoteKey, Quote))
-    newest = f"SELECT quote_id, key FROM {quote_key} WHERE key = {{}} ORDER BY quote_id DESC LIMIT {POSTINGS_PER_KEY}"
-    joined = f"JOIN {quote} AS q ON q.id = k.quote_id WHERE q.statement_id IS NOT NULL AND q.article_id <> %s"
+    quote = connection.ops.quote_name(Quote._meta.db_table)
+    rows = _newest_per_value(
+        select="quote_id, key",
+        table=QuoteKey,
+        column="key",
+        order="quote_id",
+        values=keys,
+        limit=POSTINGS_PER_KEY,
+        outer=f"SELECT q.statement_id, k.key FROM {{rows}} JOIN {quote} AS q ON q.id = k.quote_id "
+        "WHERE q.statement_id IS NOT NULL AND q.article_id <> %s",
+        params=[article_id or 0],
+    )
     shared: dict[int, set[int]] = defaultdict(set)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one planned subquery for all keys
-            postings = (
-                f"unnest(%s::bigint[]) AS wanted(key) CROSS JOIN LATERAL ({newest.format('wanted.key')}) AS k"
-            )
-            cursor.execute(
-                f"SELECT q.statement_id, k.key FROM {postings} {joined}", [list(keys), article_id or 0]
-            )
-            rows = cursor.fetchall()
-        else:  # no LATERAL: one subquery per key, in chunks (SQLite allows 500 terms in a compound SELECT)
-            rows = []
-            for start in range(0, len(keys), 400):
-                chunk = keys[start : start + 400]
-                union = " UNION ALL ".join(f"SELECT * FROM ({newest.format('%s')})" for _ in chunk)
-                cursor.execute(
-                    f"SELECT q.statement_id, k.key FROM ({union}) AS k {joined}", [*chunk, article_id or 0]
-                )
-                rows.extend(cursor.fetchall())
     for statement_id, key in rows:
         shared[statement_id].add(key)
     chosen: set[int] = set()
@@ -544,6 +538,40 @@ def _candidate_statements(*, keys_of: Sequence[set[int]], article_id: int | None
             best = sorted((fit for fit in fits if fit[0]), reverse=True)[:CANDIDATES_PER_QUOTE]
             chosen.update(statement_id for _, statement_id in best)
     return sorted(chosen, key=lambda statement_id: (-len(shared[statement_id]), -statement_id))
+
+
+def _newest_per_value(
+    *,
+    select: str,
+    table: type[Model],
+    column: str,
+    order: str,
+    values: Sequence[int],
+    limit: int,
+    outer: str,
+    where: str = "",
+    params: Sequence[object] = (),
+) -> list[tuple]:
+    """Rows of `outer`, a query over {rows}: for each of `values`, the `limit` rows of `table` with that value
+    in `column`, highest `order` first, as a derived table named k. One index range per value, in one query:
+    a lateral join on PostgreSQL; on SQLite (no LATERAL) one subquery per value, 400 at a time (SQLite allows
+    500 terms in a compound SELECT)."""
+    if not values:
+        return []
+    name = connection.ops.quote_name(table._meta.db_table)
+    newest = f"SELECT {select} FROM {name} WHERE {column} = {{}} {where} ORDER BY {order} DESC LIMIT {limit}"
+    found: list[tuple] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            derived = f"unnest(%s::bigint[]) AS wanted(value) CROSS JOIN LATERAL ({newest.format('wanted.value')}) AS k"
+            cursor.execute(outer.format(rows=derived), [list(values), *params])
+            return cursor.fetchall()
+        for start in range(0, len(values), 400):
+            chunk = values[start : start + 400]
+            union = " UNION ALL ".join(f"SELECT * FROM ({newest.format('%s')})" for _ in chunk)
+            cursor.execute(outer.format(rows=f"({union}) AS k"), [*chunk, *params])
+            found.extend(cursor.fetchall())
+    return found
 
 
 @dataclass(frozen=True)

@@ -250,11 +250,20 @@ def connect_statements(statement_ids: Iterable[int]) -> set[int]:
     if not ids:
         return set()
     joined: set[int] = set()
-    # Only statements whose speaker has a primary sentence waiting: on every ingested article, most have none
-    # (found through the few primary articles, article_primary_idx, not by reading the quotes).
-    waiting = Quote.objects.filter(article__kind=Article.Kind.PRIMARY, statement__isnull=True).values(
-        "speaker_id"
+    # Only statements whose speaker has a primary sentence waiting. Most databases hold few primary articles
+    # or none, and then this is one read of the article_primary_idx; the quotes are read only from those.
+    primary_articles = list(
+        Article.objects.filter(kind=Article.Kind.PRIMARY).order_by().values_list("pk", flat=True)
     )
+    if not primary_articles:
+        return set()
+    waiting = set(
+        Quote.objects.filter(article__in=primary_articles, statement__isnull=True)
+        .order_by()
+        .values_list("speaker_id", flat=True)
+    )
+    if not waiting:
+        return set()
     statements = (
         Statement.objects.filter(pk__in=ids, speaker__in=waiting)
         .exclude(renderings__kind=QuoteKind.PRIMARY)

@@ -111,7 +111,8 @@ def recompute(
         )
         statement.search_text = search_text(w.text for w in texts)
         changed.append(statement)
-    Statement.objects.filter(pk__in=gone).delete()
+    if gone:
+        Statement.objects.filter(pk__in=gone).delete()
     _write_figures(changed)
     _follow_unnamed_speakers(ids if speakers_changed else sorted(inferred), keep)
 
@@ -154,6 +155,8 @@ def _write_figures(statements: Sequence[Statement]) -> None:
 
 def _follow_unnamed_speakers(statement_ids: Sequence[int], keep: Keep) -> None:
     """ "A Chinese official said … “…,” he said": once the first quote's speaker is known, the second follows."""
+    if not statement_ids:
+        return
     followers = (
         Quote.objects.filter(
             speaker_follows__statement__in=statement_ids, speaker_follows__speaker__isnull=False

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.ingest import CANDIDATES_PER_QUOTE, Overrides, _candidate_statements, ingest_sources
+from articles.ingest import (
+    CANDIDATES_PER_QUOTE,
+    RENDERINGS_PER_CANDIDATE,
+    Overrides,
+    _candidate_statements,
+    _candidates,
+    _View,
+    ingest_sources,
+)
 from articles.models import Article, Decision, Outlet, Quote, QuoteKey, Speaker, Statement, VariantLabel
 from articles.nlp.matching import index_keys
 from articles.sources import Source, read_paths
@@ -223,6 +231,26 @@ def test_an_article_with_hundreds_of_index_keys_is_matched_against_stored_statem
     assert again.status == "created" and again.quotes == 60
     assert Statement.objects.count() == 60
     assert all(s.rendering_count == 2 and s.outlet_count == 2 for s in Statement.objects.all())
+
+
+def test_a_statement_many_outlets_carried_is_matched_through_its_reference_and_newest_renderings():
+    text = "We will keep the harbour open to every ship that comes in peace"
+    statement = make_statement_with_renderings(
+        speaker_name="Ana Ruiz", text=text, outlets=RENDERINGS_PER_CANDIDATE + 5
+    )
+    quotes = list(statement.renderings.order_by("pk"))
+    Quote.objects.filter(pk=quotes[-1].pk).update(not_a_quote=True)  # a person said the newest is no quote
+    view = _View(speakers=(), statements=((statement.pk, statement.rendering_count, statement.reference_id),))
+    read = _candidates(view)[statement.pk]
+    # Its reference (the first of the longest wordings: the oldest here) and the newest renderings still quotes.
+    assert statement.reference_id == quotes[0].pk
+    expected = [quotes[0], *quotes[-RENDERINGS_PER_CANDIDATE - 1 : -1]]
+    assert sorted(r.article for r in read) == sorted(str(q.article_id) for q in expected)
+    # A new outlet's quote of it finds it through the index and joins it.
+    QuoteKey.objects.bulk_create([QuoteKey(quote=q, key=k) for q in quotes for k in set(index_keys(q.text))])
+    ingest_texts(f"Ruiz visits the port\n\nAna Ruiz said on Monday: “{text}”")
+    statement.refresh_from_db()
+    assert Statement.objects.count() == 1 and statement.rendering_count == RENDERINGS_PER_CANDIDATE + 5
 
 
 def ingest_texts(*texts: str, published: datetime.date | None = None) -> None:

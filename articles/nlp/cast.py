@@ -321,8 +321,8 @@ def read_cast(doc: Doc, *, body_start: int = 0) -> Cast:
     if run:
         runs.append(run)
     for run in runs:
-        if run[0].idx < body_start or _title_case(run[0].sent):
-            continue  # headings inside the body too ("Okafor Warns Banks On Fees", a linked story)
+        if run[0].idx < body_start:
+            continue
         before = doc[run[0].i - 1].lower_ if run[0].i else ""
         if not (
             before in PERSON_NOUNS
@@ -330,6 +330,8 @@ def read_cast(doc: Doc, *, body_start: int = 0) -> Cast:
             or any(t.ent_type == person_label or t.lower_ in TITLE_WORDS for t in run)
         ):
             continue  # neither a person entity nor a title: no need to look closer
+        if _title_case(run[0].sent):
+            continue  # headings inside the body too ("Okafor Warns Banks On Fees", a linked story)
         name, rest = split_name(run, cast.name_words)
         if not name:
             continue
