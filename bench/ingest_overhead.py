@@ -1,6 +1,6 @@
 """Group 1 and 4: ingest end to end against the bare spaCy pipe over the same texts, and peak memory.
 
-Run as a subprocess per configuration (`python -m bench.ingest_overhead URL WORKERS COUNT`) so each run starts
+Run as a subprocess per configuration (`python -m bench.ingest_overhead URL WORKERS COUNT [bench|dev]`) so each run starts
 with a cold process, an empty database and its own peak-RSS figure; prints one JSON line.
 """
 
@@ -13,7 +13,9 @@ import time
 BARE_BATCH = 32
 
 
-def main(url: str, workers: int, count: int) -> dict:
+def main(url: str, workers: int, count: int, corpus: str = "bench") -> dict:
+    """`corpus`: "bench" (rewrites of a few articles, `count` of them: their quotes come back again and again)
+    or "dev" (the development corpus's articles, all of them: new text, as most real ingest is)."""
     from bench.env import setup_django
 
     setup_django(url)
@@ -22,10 +24,18 @@ def main(url: str, workers: int, count: int) -> dict:
     from articles.ingest import ingest_sources
     from articles.nlp.pipeline import load_pipeline
     from articles.nlp.text import prepare_text
+    from articles.sources import Source, read_paths
     from bench.corpus import articles
+    from bench.env import ROOT
 
     call_command("migrate", verbosity=0, interactive=False)
-    sources = articles(count)
+    if corpus == "dev":
+        sources = [
+            s for s in read_paths([ROOT / "tests" / "data" / "dev" / "articles"]) if isinstance(s, Source)
+        ]
+        count = len(sources)
+    else:
+        sources = articles(count)
     bodies = [prepare_text(title=s.title, text=s.text).body for s in sources]
     nlp = load_pipeline()
     list(nlp.pipe(bodies[:8], batch_size=BARE_BATCH))  # warm-up: first-call costs are not throughput
@@ -53,6 +63,7 @@ def main(url: str, workers: int, count: int) -> dict:
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     return {
         "workers": workers,
+        "corpus": corpus,
         "articles": count,
         "quotes": quotes,
         "statuses": statuses,
@@ -77,4 +88,4 @@ def _cpu() -> tuple[float, float]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))))
+    print(json.dumps(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), *sys.argv[4:5])))
