@@ -1,15 +1,16 @@
 """The only code that writes articles, quotes, speakers and statements (used by `manage.py ingest` and uploads).
 
 Flow per batch: read sources -> clean text -> skip bodies already stored (content hash) -> spaCy's parse in
-parser processes (parsing.py) -> in this process, quotes with speakers, then one transaction per article:
-speakers, statements matched, quotes, index keys, statement figures.
+parser processes (parsing.py) -> in this process, quotes with speakers (once the parse is over, the parsers
+encode their vectors meanwhile), then one transaction per article: speakers, statements matched, quotes,
+index keys, statement figures.
 """
 
 import datetime
 import hashlib
 import logging
 import re
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -36,7 +37,15 @@ from articles.nlp.confidence import (
     speaker_confidence,
     statement_confidence,
 )
-from articles.nlp.matching import Assignment, Rendering, assign_statements, index_keys, normalize
+from articles.nlp.matching import (
+    Assignment,
+    Rendering,
+    assign_statements,
+    index_keys,
+    normalize,
+    remember_vectors,
+    vectors_wanted,
+)
 from articles.nlp.pipeline import load_pipeline
 from articles.nlp.speakers import KnownSpeaker, resolve_speaker, speaker_lookup_keys
 from articles.nlp.text import PreparedText, prepare_text
@@ -48,6 +57,9 @@ from articles.versions import keep_version, record_changes
 
 logger = logging.getLogger(__name__)
 
+# How many articles the writer extracts ahead of the one it stores: idle parsers encode their quotes' vectors
+# meanwhile (an article's take about as long as the writer's work on one).
+LOOKAHEAD = 2
 # How many candidate statements (found through shared index keys) each quote of a new article brings to be
 # compared with: those sharing most keys with it. Per quote, so that the candidates do not fill up with the
 # database (a global cap filled with statements sharing one stock phrase with some quote once it grew).
@@ -146,6 +158,9 @@ def ingest_sources(
         if parsers is None:
             return
         speakers = SpeakerCache()
+        # Articles extracted, their vectors asked of idle parsers, stored LOOKAHEAD articles later: the
+        # parsers encode while the writer stores the articles before.
+        extracted: deque[tuple[_Pending, list[str]]] = deque()
         for index, doc in parsers.results():
             item = pending[index]
             try:
@@ -159,17 +174,27 @@ def ingest_sources(
                     "created", item.source.source_name, "dry run: nothing written", quotes=len(item.quotes)
                 )
                 continue
-            try:
-                yield store_article(item=item, overrides=overrides, speakers=speakers)
-            except IntegrityError as error:
-                # Another ingest stored the same text meanwhile: nothing of ours was written (transaction).
-                if Article.objects.filter(content_hash=item.content_hash).exists():
-                    yield Outcome("unchanged", item.source.source_name, "stored concurrently by another run")
-                else:
-                    yield Outcome("failed", item.source.source_name, f"database refused the article: {error}")
+            extracted.append((item, parsers.ask(vectors_wanted(q.text for q in item.quotes))))
+            if len(extracted) > LOOKAHEAD:
+                yield _store(*extracted.popleft(), parsers=parsers, overrides=overrides, speakers=speakers)
+        while extracted:
+            yield _store(*extracted.popleft(), parsers=parsers, overrides=overrides, speakers=speakers)
     finally:
         if parsers is not None:  # also when the caller stops reading: no parser process outlives the run
             parsers.close()
+
+
+def _store(
+    item: _Pending, asked: list[str], *, parsers: Parsers, overrides: Overrides, speakers: "SpeakerCache"
+) -> Outcome:
+    remember_vectors(parsers.encoded(asked))
+    try:
+        return store_article(item=item, overrides=overrides, speakers=speakers)
+    except IntegrityError as error:
+        # Another ingest stored the same text meanwhile: nothing of ours was written (transaction).
+        if Article.objects.filter(content_hash=item.content_hash).exists():
+            return Outcome("unchanged", item.source.source_name, "stored concurrently by another run")
+        return Outcome("failed", item.source.source_name, f"database refused the article: {error}")
 
 
 def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCache | None" = None) -> Outcome:

@@ -8,6 +8,10 @@ cheaper to pack and unpack than a DocBin, and than extracting the quotes there),
 parse. Parsers never touch the database (the inherited connection is left alone and the child leaves
 through os._exit, so it is never closed from there).
 
+Once every text is parsed the parsers would idle while the writer works through the rest; the writer then
+asks them for the word vectors matching will need for the articles it has yet to store (`ask`, `encoded`),
+which on new text are most of its work. Before that they only parse: they set the pace.
+
 Forking is used only from a process with a single thread (the `ingest` command, a task worker, the
 benchmark): forking a process whose other threads may hold locks can deadlock the child. Elsewhere (a
 development server, a test run with a live server) and for a single text, the same work runs in the calling
@@ -24,6 +28,7 @@ import pickle
 import queue
 import signal
 import threading
+from collections import deque
 from collections.abc import Iterator
 from multiprocessing import connection
 from typing import Any
@@ -38,7 +43,10 @@ BATCH_SIZE = 32
 # 41 on 2026-12-07): each parser keeps this share of a core busy in the one writer.
 WRITER_SHARE = 0.8
 PIPE_BYTES = 1 << 20  # the most an unprivileged process may ask (/proc/sys/fs/pipe-max-size)
-_DONE = "done"
+_DONE = "done"  # a parser's texts are all parsed and sent
+_STOP = "stop"  # no more requests: the parser ends
+_FAILED = -1  # message index: the parse failed, the error follows
+_ENCODED = -2  # message index: a text's word vectors follow
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 # What quote extraction reads of a parse besides the words (tests/test_parsing.py checks that nothing is lost
@@ -59,9 +67,17 @@ class Parsers:
         self._held: list[tuple[int, str]] = []  # texts not sent to a process (yet)
         self._processes: list[Any] = []
         self._texts: Any = None
+        self._requests: Any = None  # texts to encode, once the parse is over
+        self._parsed: Any = None  # texts parsed by all parsers (shared): equal to _sent, they are idle
         self._readers: list[Any] = []
+        self._open: dict[Any, Any] = {}  # reader -> its parser, until the pipe ends
         self._sent = 0
-        self._complete = False  # every parser finished and every text came back
+        self._received = 0
+        self._done = 0  # parsers that sent all their parses
+        self._docs: deque[tuple[int, Doc]] = deque()  # parses read while waiting for something else
+        self._vectors: dict[str, tuple[Any, Any]] = {}  # encoded by a parser, not yet taken
+        self._asked: set[str] = set()
+        self._complete = False  # every text came back
 
     def submit(self, index: int, text: str) -> None:
         if self._processes:
@@ -73,35 +89,67 @@ class Parsers:
             self._start()
 
     def results(self) -> Iterator[tuple[int, Doc]]:
+        """Each text's parse. The parsers stay for `ask` until `close()` (also on an error or an early stop)."""
         if not self._processes:
             yield from _parse(self.nlp, self._held)
             return
         for _ in self._processes:
             self._texts.put(None)
         try:
-            yield from self._collect()
+            while self._docs or self._received < self._sent:
+                if not self._docs:
+                    self._read()
+                    continue
+                yield self._docs.popleft()
+            self._complete = True
         finally:
-            self.close()
+            if not self._complete:
+                self.close()
+
+    def ask(self, texts: list[str]) -> list[str]:
+        """Have idle parsers encode these texts' word vectors (see `encoded`); returns those asked for, none
+        while any text is still to parse (they set the pace then) or when parsing in this process."""
+        if not self._processes or self._parsed.value < self._sent or not texts:
+            return []
+        asked = [text for text in texts if text not in self._asked and text not in self._vectors]
+        if asked:
+            self._requests.put(asked)
+            self._asked.update(asked)
+        return texts
+
+    def encoded(self, texts: list[str]) -> dict[str, tuple[Any, Any]]:
+        """The word vectors of texts given to `ask`, waiting for those still being encoded."""
+        while any(text in self._asked for text in texts):
+            self._read()
+        return {text: self._vectors.pop(text) for text in texts if text in self._vectors}
 
     def close(self) -> None:
+        for _ in self._processes:
+            self._requests.put(_STOP)
         for process in self._processes:
             if not self._complete:
                 process.terminate()  # stopped early (an error, or the caller stopped reading)
-            process.join()
+            process.join(timeout=5)
+            if process.is_alive():  # a parser that does not stop when told to
+                process.terminate()
+                process.join()
         for reader in self._readers:
             reader.close()
-        if self._texts is not None:
-            # The queue's feeder thread must end with the run: a later run forks only from a lone thread.
-            if not self._complete:
-                self._texts.cancel_join_thread()  # texts nobody will read: do not wait to flush them
-            self._texts.close()
-            self._texts.join_thread()
-            self._texts = None
-        self._processes, self._readers = [], []
+        for channel in (self._texts, self._requests):
+            if channel is not None:
+                # The queue's feeder thread must end with the run: a later run forks only from a lone thread.
+                if not self._complete:
+                    channel.cancel_join_thread()  # what nobody will read: do not wait to flush it
+                channel.close()
+                channel.join_thread()
+        self._texts = self._requests = None
+        self._processes, self._readers, self._open = [], [], {}
 
     def _start(self) -> None:
         context = multiprocessing.get_context("fork")
         self._texts = context.Queue()  # never refuses a text: the writer never waits on a parser to submit
+        self._requests = context.Queue()
+        self._parsed = context.Value("l", 0)
         for n in range(self.workers):
             # One pipe per parser, its writing end closed here: a parser that dies, even in the middle of a
             # message, is an end of file, not a read that waits for ever.
@@ -109,7 +157,7 @@ class Parsers:
             _widen(writer)
             process = context.Process(
                 target=_work,
-                args=(self.nlp, self._texts, writer, os.getpid()),
+                args=(self.nlp, self._texts, self._requests, self._parsed, writer, os.getpid()),
                 name=f"ingest-parser-{n}",
                 daemon=True,
             )
@@ -117,34 +165,36 @@ class Parsers:
             writer.close()
             self._processes.append(process)
             self._readers.append(reader)
+            self._open[reader] = process
         held, self._held = self._held, []
         for item in held:
             self.submit(*item)
 
-    def _collect(self) -> Iterator[tuple[int, Doc]]:
-        parsers = dict(zip(self._readers, self._processes, strict=True))
-        received = 0
-        while parsers:
-            for reader in connection.wait(list(parsers), timeout=1.0):
-                try:
-                    message = reader.recv()
-                except EOFError:  # it ended without saying it was done
-                    process = parsers.pop(reader)
-                    process.join(timeout=5)
-                    raise ParserStopped(
-                        f"a parser process stopped with exit code {process.exitcode}"
-                    ) from None
-                if message == _DONE:
-                    del parsers[reader]
-                elif message[0] < 0:
-                    raise message[1]  # the parse itself failed: as if it had failed in this process
-                else:
-                    received += 1
-                    index, (words, spaces, attributes) = message
-                    yield index, Doc(self.nlp.vocab, words=words, spaces=spaces).from_array(ATTRS, attributes)
-        if received < self._sent:
-            raise ParserStopped(f"{self._sent - received} texts came back from no parser")
-        self._complete = True
+    def _read(self) -> None:
+        """Read what the parsers have sent (waiting up to a second): parses, vectors, an end or an error."""
+        for reader in connection.wait(list(self._open), timeout=1.0):
+            try:
+                message = reader.recv()
+            except EOFError:  # it ended without being told to
+                process = self._open.pop(reader)
+                process.join(timeout=5)
+                raise ParserStopped(f"a parser process stopped with exit code {process.exitcode}") from None
+            if message == _DONE:
+                self._done += 1
+            elif message[0] == _FAILED:
+                raise message[1]  # the parse itself failed: as if it had failed in this process
+            elif message[0] == _ENCODED:
+                text, vectors = message[1]
+                self._asked.discard(text)
+                self._vectors[text] = vectors
+            else:
+                self._received += 1
+                index, (words, spaces, attributes) = message
+                self._docs.append(
+                    (index, Doc(self.nlp.vocab, words=words, spaces=spaces).from_array(ATTRS, attributes))
+                )
+        if self._done == len(self._processes) and self._received < self._sent:
+            raise ParserStopped(f"{self._sent - self._received} texts came back from no parser")
 
 
 def default_workers(cores: int | None = None) -> int:
@@ -171,17 +221,31 @@ def _parse(nlp: Language, texts: Any, *, batch_size: int = BATCH_SIZE) -> Iterat
     yield from ((index, doc) for doc, index in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size))
 
 
-def _work(nlp: Language, texts: Any, results: Any, parent: int) -> None:
+def _work(nlp: Language, texts: Any, requests: Any, parsed: Any, results: Any, parent: int) -> None:
     _die_with(parent)
     try:
         for batch in _batches(texts, parent):
-            for index, doc in _parse(nlp, batch, batch_size=len(batch)):
+            docs = list(_parse(nlp, batch, batch_size=len(batch)))
+            with parsed.get_lock():
+                parsed.value += len(docs)
+            for index, doc in docs:
                 results.send(
                     (index, ([t.text for t in doc], [bool(t.whitespace_) for t in doc], doc.to_array(ATTRS)))
                 )
+        results.send(_DONE)
+        _encode(requests, results, parent)
     except BaseException as error:
-        results.send((-1, _picklable(error)))
-    results.send(_DONE)
+        results.send((_FAILED, _picklable(error)))
+
+
+def _encode(requests: Any, results: Any, parent: int) -> None:
+    """Encode the texts the writer asks for, until told to stop."""
+    from articles.nlp import embedding
+
+    while (texts := _next(requests, parent)) != _STOP:
+        for text in texts:  # one at a time: a batch is padded to its longest text, and sent as each is done
+            (found,) = embedding.encode(texts=[text])
+            results.send((_ENCODED, (text, (found.words, found.word_vectors))))
 
 
 def _batches(texts: Any, parent: int) -> Iterator[list[tuple[int, str]]]:
@@ -193,7 +257,7 @@ def _batches(texts: Any, parent: int) -> Iterator[list[tuple[int, str]]]:
     ended = False
     while True:
         if not waiting and not ended:
-            item = _next_text(texts, parent)
+            item = _next(texts, parent)
             if item is None:
                 return
             waiting.append(item)
@@ -231,11 +295,11 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _next_text(texts: Any, parent: int) -> tuple[int, str] | None:
-    """The next text, waiting for it; None at the end marker."""
+def _next(channel: Any, parent: int) -> Any:
+    """The next item of a queue, waiting for it (and leaving if the writer is gone)."""
     while True:
         try:
-            return texts.get(timeout=1.0)
+            return channel.get(timeout=1.0)
         except queue.Empty:
             if os.getppid() != parent:
                 os._exit(1)

@@ -79,8 +79,8 @@ def run_probe(p: int, stored_statements: int, scale: int) -> dict:
         )
         for q in quotes:  # as _store_quotes leaves them: speaker loaded
             q.speaker  # noqa: B018
+        matching.ENCODINGS.clear()
         for cached in (
-            matching._encoded,
             matching._evidence,
             matching._content,
             matching._content_of_normal,

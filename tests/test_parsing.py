@@ -7,11 +7,13 @@ import threading
 import time
 from pathlib import Path
 
+import numpy
 import pytest
 from django.core.management import CommandError, call_command
 
 import articles.parsing
 from articles.models import Article, Quote
+from articles.nlp import embedding
 from articles.nlp.attribution import extract_quotes
 from articles.nlp.pipeline import load_pipeline
 from articles.nlp.text import prepare_text
@@ -37,7 +39,10 @@ def parse(*, fork: bool, workers: int) -> dict:
     for index, (body, _) in enumerate(submitted):
         parsers.submit(index, body)
     assert bool(parsers._processes) == fork  # the path under test is the one taken
-    return {i: extract_quotes(doc, title_end=submitted[i][1]) for i, doc in parsers.results()}
+    try:
+        return {i: extract_quotes(doc, title_end=submitted[i][1]) for i, doc in parsers.results()}
+    finally:
+        parsers.close()
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -47,6 +52,73 @@ def test_a_parse_from_parser_processes_gives_the_quotes_of_one_in_process(worker
     assert sorted(forked) == sorted(alone) == list(range(len(texts())))
     assert forked == alone  # speakers, cues, offsets, kinds: nothing lost in the packed parse
     assert sum(len(quotes) for quotes in alone.values()) > 20
+
+
+def test_idle_parsers_encode_the_texts_asked_for_and_a_busy_or_absent_one_is_not_asked():
+    sentence = "The talks in Geneva ended without any agreement on the price of grain for next year"
+    alone = Parsers(load_pipeline(), workers=1, fork=False)
+    for index, (body, _) in enumerate(texts()[:3]):
+        alone.submit(index, body)
+    assert list(alone.results()) and alone.ask([sentence]) == []  # parsing in this process: nobody to ask
+
+    parsers = Parsers(load_pipeline(), workers=2, fork=True)
+    for index, (body, _) in enumerate(texts()):
+        parsers.submit(index, body)
+    processes = list(parsers._processes)
+    try:
+        parsed = parsers.results()
+        next(parsed)
+        refused = 0
+        while parsers._parsed.value < len(texts()):  # some text still to parse: the parse sets the pace
+            asked = parsers.ask([sentence])
+            if parsers._parsed.value < len(texts()):  # still parsing once asked: not asked
+                assert asked == []
+                refused += 1
+            time.sleep(0.01)
+        assert refused and parsers.ask([sentence]) == [sentence]
+        assert len(list(parsed)) == len(texts()) - 1  # parses read while waiting come out in turn
+        words, vectors = parsers.encoded([sentence])[sentence]
+        (here,) = embedding.encode(texts=[sentence])
+        assert words == here.words and numpy.allclose(vectors, here.word_vectors, atol=1e-5)
+        assert parsers.encoded([sentence]) == {}  # taken once
+    finally:
+        parsers.close()
+    assert len(processes) == 2 and not any(
+        process.is_alive() for process in processes
+    )  # told to stop, they did
+
+
+@pytest.mark.django_db
+def test_idle_parsers_encode_the_last_articles_vectors_and_the_decisions_stay_the_same(monkeypatch):
+    from articles.ingest import ingest_sources
+    from articles.models import Outlet, Speaker, Statement
+    from articles.nlp import matching
+
+    sources = list(read_paths([SEEDS, CORPUS]))
+
+    def run(*, fork: bool) -> list[tuple[str, ...]]:
+        Article.objects.all().delete()
+        for model in (Statement, Speaker, Outlet):
+            model.objects.all().delete()
+        matching.ENCODINGS.clear()
+        monkeypatch.setattr(articles.parsing, "_can_fork", lambda: fork)
+        assert all(o.status == "created" for o in ingest_sources(sources=sources, workers=1))
+        groups: dict[int, list[str]] = {}
+        for quote in Quote.objects.filter(statement__isnull=False):
+            groups.setdefault(quote.statement_id, []).append(f"{quote.article.source_name}: {quote.text}")
+        return sorted(tuple(sorted(group)) for group in groups.values())
+
+    alone = run(fork=False)
+    encoded_here: list[str] = []
+    real = embedding.encode
+
+    def encode(*, texts, **options):  # what the writer encodes itself (a parser's calls stay in its process)
+        encoded_here.extend(texts)
+        return real(texts=texts, **options)
+
+    monkeypatch.setattr(embedding, "encode", encode)
+    assert run(fork=True) == alone
+    assert len(matching.ENCODINGS) > len(set(encoded_here))  # the others came from the parsers
 
 
 def dies(*args, **kwargs):

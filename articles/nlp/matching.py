@@ -16,8 +16,8 @@ import hashlib
 import re
 import threading
 import unicodedata
-from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -222,12 +222,67 @@ def _fragment_of(a: str, b: str) -> bool:
     return _contains(long, short)
 
 
-@functools.lru_cache(maxsize=50_000)  # candidates come back on every ingest of a related article
-def _encoded(text: str) -> tuple[tuple[str, ...], Any]:
-    from articles.nlp import embedding
+class _Encodings:
+    """Word vectors by text, the most recently used kept: candidates come back on every ingest of a related
+    article. Bounded by memory: an entry is about 1.5 kB a word (384 float32s)."""
 
-    (found,) = embedding.encode(texts=[text])
-    return found.words, found.word_vectors
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._found: OrderedDict[str, tuple[tuple[str, ...], Any]] = OrderedDict()
+        self._lock = threading.Lock()  # the web process's threads share it (merge previews)
+
+    def get(self, text: str) -> tuple[tuple[str, ...], Any] | None:
+        with self._lock:
+            found = self._found.get(text)
+            if found is not None:
+                self._found.move_to_end(text)
+            return found
+
+    def put(self, text: str, found: tuple[tuple[str, ...], Any]) -> None:
+        with self._lock:
+            self._found[text] = found
+            self._found.move_to_end(text)
+            while len(self._found) > self._size:
+                self._found.popitem(last=False)
+
+    def __contains__(self, text: str) -> bool:
+        return text in self._found
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._found.clear()
+
+
+ENCODINGS = _Encodings(20_000)
+
+
+def _encoded(text: str) -> tuple[tuple[str, ...], Any]:
+    found = ENCODINGS.get(text)
+    if found is None:
+        from articles.nlp import embedding
+
+        (encoding,) = embedding.encode(texts=[text])
+        found = (encoding.words, encoding.word_vectors)
+        ENCODINGS.put(text, found)
+    return found
+
+
+def vectors_wanted(texts: Iterable[str]) -> list[str]:
+    """Of new renderings' texts, those matching may weigh the meaning of (more than `short` content words)
+    whose vectors are not at hand: what ingest asks an idle parser process to encode ahead of matching."""
+    if not _can_embed():
+        return []
+    wanted = {text for text in texts if len(_content(text)) > TUNING.short and text not in ENCODINGS}
+    return sorted(wanted)
+
+
+def remember_vectors(found: Mapping[str, tuple[tuple[str, ...], Any]]) -> None:
+    """Vectors encoded elsewhere (a parser process) for texts matching will meet."""
+    for text, vectors in found.items():
+        ENCODINGS.put(text, vectors)
 
 
 def _meaning_cover(a: _Wording, b: _Wording) -> float | None:
