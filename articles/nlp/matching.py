@@ -646,15 +646,24 @@ def assign_statements(
     # hold the same wording from many articles: a verdict is kept under everything _judge is given.
     verdicts: dict[tuple[int, int, _Occasion], _Verdict] = {}
     nearest: dict[int, float] = defaultdict(float)  # each new rendering's best score against any other
-    dated = [occasions.date(item) for item in (*new_items, *cand_items)]  # by index; no date changes now
+    # Where and when each rendering was said, by index (no date or tie changes now): an article's renderings
+    # share one place, and a pair of places one occasion, worked out once.
+    places: dict[tuple[str, datetime.date | None], int] = {}
+    place = [
+        places.setdefault((item.rendering.article, occasions.date(item)), len(places))
+        for item in (*new_items, *cand_items)
+    ]
+    place_of = list(places)
+    between: dict[tuple[int, int], _Occasion] = {}
 
     def verdict(a: _Item, b: _Item) -> _Verdict:
-        ra, rb = a.rendering, b.rendering
-        occasion = _Occasion(
-            ra.article == rb.article,
-            _day_gap(dated[a.index], dated[b.index]),
-            occasions.supported(ra.article, rb.article),
-        )
+        pair = (place[a.index], place[b.index])
+        occasion = between.get(pair)
+        if occasion is None:
+            (article_a, date_a), (article_b, date_b) = place_of[pair[0]], place_of[pair[1]]
+            occasion = between[pair] = _Occasion(
+                article_a == article_b, _day_gap(date_a, date_b), occasions.supported(article_a, article_b)
+            )
         key = (a.said_id, b.said_id, occasion)  # the ids stand for a.said and b.said
         found = verdicts.get(key)
         if found is None:

@@ -20,6 +20,8 @@ SINGLE_CLOSE = "’"
 GUILLEMET_OPEN = "«‹"
 GUILLEMET_CLOSE = "»›"
 ALL_MARKS = "\"'“”„‟‘’‚‛«»‹›"
+# Where _marks looks: every quotation mark and the backtick of ``…'' (the rest of the text never is one).
+_MARK_CANDIDATE = re.compile("[`" + re.escape(ALL_MARKS) + "]")
 
 # Word-initial elisions written with an apostrophe: ’em, ’til, ’cause, ’tis, ’twas, ’n’.
 ELISIONS = ("em ", "til ", "cause ", "tis ", "twas ", "n ", "n’", "n'", "bout ", "round ")
@@ -219,8 +221,8 @@ def _has_closer(*, marks: list[_Mark], index: int) -> bool:
 
 def _marks(*, text: str, start: int, end: int) -> list[_Mark]:
     marks = []
-    for pos in range(start, end):
-        char = text[pos]
+    for found in _MARK_CANDIDATE.finditer(text, start, end):
+        pos, char = found.start(), found.group()
         if char == "`" and text[pos + 1 : pos + 2] == "`":
             continue  # ``…'' (wire copy): the second backtick is the opening mark
         if char == "`" and pos > start and text[pos - 1] == "`":

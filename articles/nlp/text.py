@@ -188,12 +188,10 @@ def _is_ad_remnant(paragraph: str) -> bool:
     if words and len(words) <= 8 and set(words) <= _AD_WORDS and set(words) & _AD_CORE:
         return True
     # Script left over around an ad slot: "Advertisement'; }", "});", "googletag.cmd.push(…)".
+    if len(paragraph) >= 300 or not _CODE_SHAPE.search(paragraph):
+        return False
     letters = sum(c.isalpha() for c in paragraph)
-    return (
-        len(paragraph) < 300
-        and bool(_CODE_SHAPE.search(paragraph))
-        and (letters < 0.8 * len(paragraph) and not _SENTENCE_END.search(paragraph.rstrip("'\"; })")))
-    )
+    return letters < 0.8 * len(paragraph) and not _SENTENCE_END.search(paragraph.rstrip("'\"; })"))
 
 
 def _is_share_line(paragraph: str) -> bool:
