@@ -39,8 +39,9 @@ from spacy.tokens import Doc
 # spaCy's throughput batch: smaller batches cost more CPU per text. A parser takes what is waiting, up to this
 # many, and halves its batches once it knows how many remain (see _batches).
 BATCH_SIZE = 32
-# The writer's CPU per article against one parser's (`make bench`, "CPU ms/article: writer, parser": 33 and
-# 41 on 2026-12-07): each parser keeps this share of a core busy in the one writer.
+# The writer's CPU per article against one parser's: each parser keeps this share of a core busy in the one
+# writer. `make bench` ("CPU ms/article: writer, parser") measured 0.68 on both databases (2026-12-07); on
+# PostgreSQL the server's own work for the writer (about 10 ms an article) runs on the same cores.
 WRITER_SHARE = 0.8
 PIPE_BYTES = 1 << 20  # the most an unprivileged process may ask (/proc/sys/fs/pipe-max-size)
 _DONE = "done"  # a parser's texts are all parsed and sent
