@@ -12,7 +12,10 @@ matching and speaker names:
 - a speaker decision is wrong when the scorer counts the quote's attribution wrong (quotes it leaves out of
   attribution accuracy are left out here too);
 - a statement decision is wrong when the rendering's statement disagrees with the gold pairs: a matched
-  rendering that gold puts with it is in another statement, or one that gold keeps apart is in the same.
+  rendering that gold puts with it is in another statement, or one that gold keeps apart is in the same
+  (a statement split in two makes every rendering of both parts wrong);
+- and, second, judged by where the rendering itself was filed (see `misfiled`): only the renderings away
+  from their gold statement's main part, or merged into another's, are wrong.
 For each: the share of the wrong decisions among the least confident 10% and 20% of decisions (ties at the
 cut counted in proportion, as a random order among them would), and the share right per confidence bucket.
 """
@@ -22,6 +25,7 @@ import json
 import math
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,8 +37,11 @@ from eval_corpus import export_corpus  # noqa: E402
 BUCKETS = [(0.0, 0.5), (0.5, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.0)]
 
 
-def judged(gold: dict, preds: list[dict]) -> tuple[list[tuple[dict, bool]], list[tuple[dict, bool]]]:
-    """(prediction, right) for every speaker decision and every statement decision the scorer can judge."""
+def judged(
+    gold: dict, preds: list[dict]
+) -> tuple[list[tuple[dict, bool]], list[tuple[dict, bool]], list[tuple[dict, bool]]]:
+    """(prediction, right) for every speaker decision and every statement decision the scorer can judge: the
+    statements judged by gold pairs, then by where each rendering was filed (see misfiled)."""
     names = score_quotes.speaker_names(gold)
     surname = gold.get("speaker_match") == "surname"
     files = [a["file"] for a in gold["articles"]]
@@ -66,7 +73,39 @@ def judged(gold: dict, preds: list[dict]) -> tuple[list[tuple[dict, bool]], list
         if gs != ps:
             wrong.update((i, j))
     statements = [(p, i not in wrong) for i, (_, p) in enumerate(matched)]
-    return speakers, statements
+    return speakers, statements, misfiled(matched)
+
+
+def misfiled(matched: list[tuple[dict, dict]]) -> list[tuple[dict, bool]]:
+    """(prediction, right) per rendering, judging only where it was filed: each gold statement's home is the
+    predicted statement holding most of its renderings, and each predicted statement belongs to the gold
+    statement most of its renderings have. A rendering is right when it sits in its gold statement's home and
+    that home is its gold statement's (a statement split in two: the smaller part is wrong, not the whole),
+    or, when gold gives it no statement, when it shares its predicted statement with no other rendering."""
+    gold_of = [g["statement"] for g, _ in matched]
+    pred_of = [p.get("statement") for _, p in matched]
+    home = {
+        statement: Counter(p for g, p in zip(gold_of, pred_of, strict=True) if g == statement).most_common(1)[
+            0
+        ][0]
+        for statement in set(gold_of) - {None}
+    }
+    owner = {
+        statement: Counter(g for g, p in zip(gold_of, pred_of, strict=True) if p == statement).most_common(1)[
+            0
+        ][0]
+        for statement in set(pred_of) - {None}
+    }
+    shared = Counter(p for p in pred_of if p is not None)
+    return [
+        (
+            p,
+            shared[pred] == 1 or pred is None
+            if gold is None
+            else pred == home[gold] and (pred is None or owner[pred] == gold),
+        )
+        for (_, p), gold, pred in zip(matched, gold_of, pred_of, strict=True)
+    ]
 
 
 def capture(decisions: list[tuple[float, bool]], share: float) -> float:
@@ -124,7 +163,7 @@ def main(args: list[str]) -> int:
         preds = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines() if line.strip()]
     if body_only:
         preds = [p for p in preds if p.get("kind") != "headline"]
-    speakers, statements = judged(gold, preds)
+    speakers, statements, filed = judged(gold, preds)
 
     def rated(pairs: list[tuple[dict, bool]], field: str) -> list[tuple[float, bool]]:
         return [(p[field], right) for p, right in pairs if p.get(field) is not None]
@@ -132,6 +171,7 @@ def main(args: list[str]) -> int:
     report("speaker", rated(speakers, "speaker_confidence"))
     if any(g["statement"] is not None for g in gold["quotes"]):
         report("statement", rated(statements, "statement_confidence"))
+        report("statement (misfiled renderings only)", rated(filed, "statement_confidence"))
     else:
         print("statement: the gold file has no statements")
     return 0

@@ -88,7 +88,7 @@ def main(args: list[str]) -> int:
         evidence = evidence_by_quote(Path(work, "in.jsonl"))
     from articles.nlp import confidence
 
-    speakers, _ = judged(gold, preds)
+    speakers, _, _ = judged(gold, preds)
     rows, right, inferred, quotes = [], [], [], []
     missing = 0
     for p, ok in speakers:
