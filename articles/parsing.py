@@ -43,6 +43,11 @@ BATCH_SIZE = 32
 # writer. `make bench` ("CPU ms/article: writer, parser") measured 0.68 on both databases (2026-12-07); on
 # PostgreSQL the server's own work for the writer (about 10 ms an article) runs on the same cores.
 WRITER_SHARE = 0.8
+# Parsers run at a lower priority than the writer (and the database server, the web server): where they share
+# cores, the writer and the pages go first and the parse takes the rest. With two parsers on two cores this
+# turned ingest from slower than one parser to as fast (both databases); with one, ingest / bare rose by
+# 0.03-0.13 in each of eight paired runs (`python -m bench.ingest_overhead`, 2026-12-07).
+PARSER_NICENESS = 5
 PIPE_BYTES = 1 << 20  # the most an unprivileged process may ask (/proc/sys/fs/pipe-max-size)
 _DONE = "done"  # a parser's texts are all parsed and sent
 _STOP = "stop"  # no more requests: the parser ends
@@ -224,6 +229,7 @@ def _parse(nlp: Language, texts: Any, *, batch_size: int = BATCH_SIZE) -> Iterat
 
 def _work(nlp: Language, texts: Any, requests: Any, parsed: Any, results: Any, parent: int) -> None:
     _die_with(parent)
+    os.nice(PARSER_NICENESS)
     try:
         for batch in _batches(texts, parent):
             docs = list(_parse(nlp, batch, batch_size=len(batch)))

@@ -226,6 +226,22 @@ def test_a_parser_takes_no_more_than_a_batch_ahead_so_the_others_get_their_share
     assert texts.qsize() == 8 * articles.parsing.BATCH_SIZE  # one batch taken, one held, the rest left
 
 
+def test_parser_processes_run_at_a_lower_priority_than_the_writer():
+    parsers = Parsers(load_pipeline(), workers=1, fork=True)
+    for index, (body, _) in enumerate(texts()[:3]):
+        parsers.submit(index, body)
+    try:
+        parsed = parsers.results()
+        next(parsed)  # the parser has started its work
+        (process,) = parsers._processes
+        writer = os.getpriority(os.PRIO_PROCESS, 0)
+        expected = min(19, writer + articles.parsing.PARSER_NICENESS)
+        assert articles.parsing.PARSER_NICENESS > 0
+        assert os.getpriority(os.PRIO_PROCESS, process.pid) == expected
+    finally:
+        parsers.close()
+
+
 def test_parsers_by_default_are_as_many_as_the_cores_hold_and_the_writer_keeps_pace_with():
     from articles.parsing import default_workers
 
