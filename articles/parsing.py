@@ -44,9 +44,9 @@ BATCH_SIZE = 32
 # PostgreSQL the server's own work for the writer (about 10 ms an article) runs on the same cores.
 WRITER_SHARE = 0.8
 # Parsers run at a lower priority than the writer (and the database server, the web server): where they share
-# cores, the writer and the pages go first and the parse takes the rest. With two parsers on two cores this
-# turned ingest from slower than one parser to as fast (both databases); with one, ingest / bare rose by
-# 0.03-0.13 in each of eight paired runs (`python -m bench.ingest_overhead`, 2026-12-07).
+# cores, the writer and the pages go first and the parse takes the rest. In paired runs on two cores
+# (`python -m bench.ingest_overhead`, 2026-12-07) two parsers ingested 6-27% more articles a second, and
+# ingest / bare with one parser rose by 0.03-0.04, in each of four pairs.
 PARSER_NICENESS = 5
 PIPE_BYTES = 1 << 20  # the most an unprivileged process may ask (/proc/sys/fs/pipe-max-size)
 _DONE = "done"  # a parser's texts are all parsed and sent
