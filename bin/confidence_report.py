@@ -26,6 +26,7 @@ import math
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,17 +85,12 @@ def misfiled(matched: list[tuple[dict, dict]]) -> list[tuple[dict, bool]]:
     or, when gold gives it no statement, when it shares its predicted statement with no other rendering."""
     gold_of = [g["statement"] for g, _ in matched]
     pred_of = [p.get("statement") for _, p in matched]
+    pairs = list(zip(gold_of, pred_of, strict=True))
     home = {
-        statement: Counter(p for g, p in zip(gold_of, pred_of, strict=True) if g == statement).most_common(1)[
-            0
-        ][0]
-        for statement in set(gold_of) - {None}
+        statement: _most_common(p for g, p in pairs if g == statement) for statement in set(gold_of) - {None}
     }
     owner = {
-        statement: Counter(g for g, p in zip(gold_of, pred_of, strict=True) if p == statement).most_common(1)[
-            0
-        ][0]
-        for statement in set(pred_of) - {None}
+        statement: _most_common(g for g, p in pairs if p == statement) for statement in set(pred_of) - {None}
     }
     shared = Counter(p for p in pred_of if p is not None)
     return [
@@ -106,6 +102,10 @@ def misfiled(matched: list[tuple[dict, dict]]) -> list[tuple[dict, bool]]:
         )
         for (_, p), gold, pred in zip(matched, gold_of, pred_of, strict=True)
     ]
+
+
+def _most_common(values: Iterable[str | None]) -> str | None:
+    return Counter(values).most_common(1)[0][0]
 
 
 def capture(decisions: list[tuple[float, bool]], share: float) -> float:
@@ -171,7 +171,7 @@ def main(args: list[str]) -> int:
     report("speaker", rated(speakers, "speaker_confidence"))
     if any(g["statement"] is not None for g in gold["quotes"]):
         report("statement", rated(statements, "statement_confidence"))
-        report("statement (misfiled renderings only)", rated(filed, "statement_confidence"))
+        report("statement, judged by where each rendering was filed", rated(filed, "statement_confidence"))
     else:
         print("statement: the gold file has no statements")
     return 0
