@@ -40,7 +40,7 @@ from spacy.tokens import Doc
 # many, and halves its batches once it knows how many remain (see _batches).
 BATCH_SIZE = 32
 # The writer's CPU per article against one parser's: each parser keeps this share of a core busy in the one
-# writer. `make bench` ("CPU ms/article: writer, parser") measured 0.68 on both databases (2026-12-07); on
+# writer. `make bench` ("CPU ms/article: writer, parser") measured 0.63-0.79 in eight runs (2026-12-07); on
 # PostgreSQL the server's own work for the writer (about 10 ms an article) runs on the same cores.
 WRITER_SHARE = 0.8
 # Parsers run at a lower priority than the writer (and the database server, the web server): where they share
