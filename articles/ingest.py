@@ -464,24 +464,7 @@ def _save_quotes(quotes: list[Quote], extracted: Sequence[ExtractedQuote]) -> No
             followers.append(quote)
     if followers:
         Quote.objects.bulk_update(followers, ["speaker_follows"])
-    _insert_keys([(quote.pk, key) for quote in quotes for key in set(index_keys(quote.text))])
-
-
-def _insert_keys(rows: Sequence[tuple[int, int]]) -> None:
-    """(quote id, key) rows into the candidate index, as plain rows: an article brings a few hundred, and a
-    model instance each cost more than the insert."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(QuoteKey._meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            quote_ids, keys = zip(*rows, strict=True)
-            cursor.execute(
-                f"INSERT INTO {table} (quote_id, key) SELECT * FROM unnest(%s::bigint[], %s::bigint[])",
-                [list(quote_ids), list(keys)],
-            )
-        else:
-            cursor.executemany(f"INSERT INTO {table} (quote_id, key) VALUES (%s, %s)", rows)
+    QuoteKey.objects.insert([(quote.pk, key) for quote in quotes for key in set(index_keys(quote.text))])
 
 
 @dataclass(frozen=True)

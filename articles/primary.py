@@ -155,10 +155,7 @@ def store_primary(
                     )
                 )
         Quote.objects.bulk_create(sentences)
-        QuoteKey.objects.bulk_create(
-            [QuoteKey(quote=q, key=key) for q in sentences for key in set(index_keys(q.text))],
-            ignore_conflicts=True,
-        )
+        QuoteKey.objects.insert([(q.pk, key) for q in sentences for key in set(index_keys(q.text))])
         joined = connect_sentences(sentences)
     return article, joined
 
