@@ -198,10 +198,15 @@ CONFIRMABLE = {
 
 
 def confirm_decision(*, actor: AbstractBaseUser, quote: Quote, decision: str) -> Quote:
-    """A journalist says the machine's speaker (or statement) for a rendering is right: it becomes a person's
-    decision, which leaves the review queue and which ingest keeps."""
+    """A journalist says the machine's speaker, statement or proposed label for a rendering is right: it becomes
+    a person's decision, which leaves the review queue and which ingest keeps."""
+    if decision == "label":
+        if quote.labels.filter(proposed=False).exists():
+            raise ValidationError("this rendering is already labelled by a person")
+        confirm_proposed_label(actor=actor, quote=quote)
+        return quote
     if decision not in CONFIRMABLE:
-        raise ValidationError(f"{decision!r} is not a decision to confirm: {' or '.join(CONFIRMABLE)}")
+        raise ValidationError(f"{decision!r} is not a decision to confirm: speaker, statement or label")
     column, confidence = CONFIRMABLE[decision]
     if getattr(quote, column) == Decision.MANUAL:
         raise ValidationError(f"the {decision} of this rendering is already a person's decision")

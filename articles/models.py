@@ -244,6 +244,9 @@ class Quote(models.Model):
     # How likely the machine's decisions are right, 0-1 (articles.nlp.confidence); None where none was made.
     speaker_confidence = models.FloatField(null=True, blank=True)
     statement_confidence = models.FloatField(null=True, blank=True)
+    # Of the label proposed against its statement's reference (kept by articles.statements.recompute); None for
+    # the reference's own wording and for renderings filed under no statement.
+    label_confidence = models.FloatField(null=True, blank=True)
     speaker_follows = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followers",
         help_text="An earlier quote by the same unnamed speaker ('a Chinese official said … he said').",

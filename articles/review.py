@@ -1,9 +1,11 @@
 """What a journalist should look at first: the machine's decisions ordered by how likely they are wrong, and
 how far journalists agree with each other on labels.
 
-The queue holds renderings with a speaker or statement the machine decided (not a person), ordered by the
-lower of the two confidences (`Quote.speaker_confidence`, `statement_confidence`, filled by ingest); confirming
-or fixing a decision makes it a person's, which takes it out of the queue and survives re-ingest.
+The queue holds renderings with a speaker, statement or proposed label the machine decided (not a person),
+ordered by the lowest of the three confidences (`Quote.speaker_confidence`, `statement_confidence`, filled by
+ingest, and `label_confidence`, kept by articles.statements); confirming or fixing a decision makes it a
+person's, which takes it out of the queue and survives re-ingest. A rendering's label is a person's once a
+journalist labelled it.
 Agreement is Cohen's kappa for each pair of journalists over the renderings both labelled.
 """
 
@@ -11,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
-from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Least
 
 from articles.models import Decision, Quote, QuoteKind, VariantLabel
@@ -19,10 +21,10 @@ from articles.models import Decision, Quote, QuoteKind, VariantLabel
 __all__ = ["Agreement", "agreement", "disputed_quotes", "queue"]
 
 
-def _open(column: str, confidence: str) -> Case:
+def _open(decided_by_person: Q, confidence: str) -> Case:
     """A decision's confidence while it is the machine's; 1 (nothing to review) once a person's."""
     return Case(
-        When(Q(**{column: Decision.MANUAL}) | Q(**{f"{confidence}__isnull": True}), then=Value(1.0)),
+        When(decided_by_person | Q(**{f"{confidence}__isnull": True}), then=Value(1.0)),
         default=F(confidence),
         output_field=FloatField(),
     )
@@ -30,12 +32,14 @@ def _open(column: str, confidence: str) -> Case:
 
 def queue() -> QuerySet[Quote]:
     """Renderings with a machine's decision to review, the least confident first (`doubt`: that confidence)."""
-    speaker = _open("speaker_decided_by", "speaker_confidence")
-    statement = _open("statement_decided_by", "statement_confidence")
+    speaker = _open(Q(speaker_decided_by=Decision.MANUAL), "speaker_confidence")
+    statement = _open(Q(statement_decided_by=Decision.MANUAL), "statement_confidence")
+    labelled = Exists(VariantLabel.objects.filter(quote=OuterRef("pk"), proposed=False))
+    label = _open(Q(labelled), "label_confidence")
     return (
         Quote.objects.filter(not_a_quote=False)
         .exclude(kind=QuoteKind.PRIMARY)
-        .annotate(doubt=Least(speaker, statement))
+        .annotate(doubt=Least(speaker, statement, label), labelled=labelled)
         .filter(doubt__lt=1.0)
         .select_related("article__outlet", "speaker", "statement")
         .order_by("doubt", "pk")

@@ -4,7 +4,8 @@ describe one), occasion date, reference, label, divergence, counts and search te
 `recompute` is the one entry point, for ingest, corrections, undo and tests (also as
 `Statement.objects.filter(…).recompute()`). It works from counts the database makes and each distinct wording
 once: a wire story carried word for word by a thousand outlets costs no more to recompute than one carried by
-ten.
+ten. It also keeps each rendering's `label_confidence` (of the label proposed against the reference), which
+the review queue orders by.
 """
 
 import datetime
@@ -17,8 +18,8 @@ from django.db import connection
 from django.db.models import Count, Min, Model, Q, QuerySet
 
 from articles.models import Decision, Quote, QuoteKind, Statement
-from articles.nlp.confidence import INFERRED_SPEAKER
-from articles.nlp.diff import divergence
+from articles.nlp.confidence import INFERRED_SPEAKER, label_confidence
+from articles.nlp.diff import divergence, propose_label
 from articles.search import search_text
 
 STATEMENT_FIGURES = [
@@ -43,6 +44,7 @@ class _Wording:
     text: str
     kind: str
     count: int
+    label_confidences: set[float | None]  # as stored on its renderings
 
 
 def recompute(
@@ -64,14 +66,26 @@ def recompute(
     # One row per statement, wording and speaker, in order of first rendering (ties go to the first).
     wordings: dict[int, dict[tuple[str, str], _Wording]] = defaultdict(dict)
     speakers: dict[int, Counter[tuple[int | None, str]]] = defaultdict(Counter)
-    for statement_id, text, kind, speaker_id, decided_by, count, first in (
-        rendered.values("statement_id", "text", "kind", "speaker_id", "speaker_decided_by")
+    for statement_id, text, kind, speaker_id, decided_by, confidence, count, first in (
+        rendered.values(
+            "statement_id", "text", "kind", "speaker_id", "speaker_decided_by", "label_confidence"
+        )
         .annotate(count=Count("pk"), first=Min("pk"))
         .order_by("first")
-        .values_list("statement_id", "text", "kind", "speaker_id", "speaker_decided_by", "count", "first")
+        .values_list(
+            "statement_id",
+            "text",
+            "kind",
+            "speaker_id",
+            "speaker_decided_by",
+            "label_confidence",
+            "count",
+            "first",
+        )
     ):
-        wording = wordings[statement_id].setdefault((text, kind), _Wording(first, text, kind, 0))
+        wording = wordings[statement_id].setdefault((text, kind), _Wording(first, text, kind, 0, set()))
         wording.count += count
+        wording.label_confidences.add(confidence)
         speakers[statement_id][(speaker_id, decided_by)] += count
     reach = {  # an article whose outlet is not stated is no distinct outlet: it may be any of them
         statement_id: (first_date, outlets)
@@ -80,6 +94,7 @@ def recompute(
         .values_list("statement_id", "first_date", "outlets")
     }
     changed, gone = [], []
+    relabelled: list[tuple[float | None, int, str, str]] = []  # (confidence, statement, text, kind)
     for statement in Statement.objects.filter(pk__in=ids).only(
         "speaker", "reference", "reference_decided_by"
     ):
@@ -93,17 +108,24 @@ def recompute(
         if statement.speaker_id is None or statement.speaker_id not in present:
             statement.speaker_id = _most_named(speakers[statement.pk])
         statement.occasion_date, statement.outlet_count = reach[statement.pk]
-        reference_text = None  # a person's choice stands while it is still one of the renderings
+        chosen = None  # a person's choice stands while it is still one of the renderings
         if statement.reference_decided_by == Decision.MANUAL and statement.reference_id is not None:
-            reference_text = (
+            chosen = (
                 Quote.objects.filter(pk=statement.reference_id, statement=statement.pk, not_a_quote=False)
-                .values_list("text", flat=True)
+                .values_list("text", "kind")
                 .first()
             )
-        if reference_text is None:
+        if chosen is None:
             reference = _most_complete(texts)
-            statement.reference_id, reference_text = reference.first, reference.text
+            statement.reference_id, chosen = reference.first, (reference.text, reference.kind)
             statement.reference_decided_by = Decision.AUTOMATIC
+        reference_text = chosen[0]
+        for w in texts:
+            confidence = (
+                None if (w.text, w.kind) == chosen else _label_confidence(reference_text, w.text, w.kind)
+            )
+            if w.label_confidences != {confidence}:
+                relabelled.append((confidence, statement.pk, w.text, w.kind))
         statement.label = _label(reference_text)
         statement.rendering_count = sum(w.count for w in texts)
         statement.divergence = (
@@ -114,6 +136,7 @@ def recompute(
     if gone:
         Statement.objects.filter(pk__in=gone).delete()
     _write_figures(changed)
+    _write_label_confidences(relabelled, keep)
     _follow_unnamed_speakers(ids if speakers_changed else sorted(inferred), keep)
 
 
@@ -151,6 +174,30 @@ def _write_figures(statements: Sequence[Statement]) -> None:
         cursor.executemany(
             f"UPDATE {quote_name(Statement._meta.db_table)} SET {assignments} WHERE id = %s", rows
         )
+
+
+def _write_label_confidences(rows: Sequence[tuple[float | None, int, str, str]], keep: Keep) -> None:
+    """Each wording's renderings take their label's confidence: one prepared UPDATE run, skipping renderings
+    that have it already (a wire story's thousandth identical rendering updates one row, not a thousand)."""
+    if not rows:
+        return
+    if keep is not _keep_nothing:
+        keep(Quote.objects.filter(_any_of(rows)))
+    table = connection.ops.quote_name(Quote._meta.db_table)
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"  # both null-safe
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET label_confidence = %s WHERE statement_id = %s AND text = %s AND kind = %s"
+            f" AND NOT not_a_quote AND label_confidence {distinct} %s",
+            [(confidence, statement, text, kind, confidence) for confidence, statement, text, kind in rows],
+        )
+
+
+def _any_of(rows: Sequence[tuple[float | None, int, str, str]]) -> Q:
+    found = Q(pk__in=[])
+    for _, statement, text, kind in rows:
+        found |= Q(statement=statement, text=text, kind=kind, not_a_quote=False)
+    return found
 
 
 def _follow_unnamed_speakers(statement_ids: Sequence[int], keep: Keep) -> None:
@@ -225,6 +272,11 @@ def _infer_speakers(
 @functools.lru_cache(maxsize=65536)
 def _divergence(reference: str, other: str) -> float:
     return divergence(reference=reference, other=other)
+
+
+@functools.lru_cache(maxsize=65536)
+def _label_confidence(reference: str, other: str, kind: str) -> float:
+    return label_confidence(propose_label(reference=reference, other=other, other_kind=kind))
 
 
 def _most_complete(wordings: Sequence[_Wording]) -> _Wording:

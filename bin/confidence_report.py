@@ -3,6 +3,7 @@
 
 Usage: bin/confidence_report.py CORPUS_DIR [--body-only] [--keep-export PATH]
        bin/confidence_report.py GOLD.json EXPORT.jsonl [--body-only]
+       bin/confidence_report.py --labels LABELS.json
 With a corpus directory (articles/ and gold.json: tests/data/dev, or a PolNeAR split made by
 bin/polnear_to_gold.py) it first ingests it into a throwaway database and exports it, as bin/eval_corpus.py
 does. --body-only leaves out headline renderings (PolNeAR annotates none).
@@ -18,11 +19,16 @@ matching and speaker names:
   from their gold statement's main part, or merged into another's, are wrong.
 For each: the share of the wrong decisions among the least confident 10% and 20% of decisions (ties at the
 cut counted in proportion, as a random order among them would), and the share right per confidence bucket.
+
+With --labels (tests/data/dev_labels.json: renderings paired with a reference, labelled by annotators) it
+judges the labels the statement page proposes, and their confidence: a proposal is wrong when it is not the
+annotators' label (items the annotators labelled differently are left out).
 """
 
 import itertools
 import json
 import math
+import os
 import sys
 import tempfile
 from collections import Counter
@@ -143,7 +149,38 @@ def report(title: str, decisions: list[tuple[float, bool]]) -> None:
         print(f"  {low:.1f}-{high:.1f}  {len(inside):5}  {right}")
 
 
+def labels(path: Path) -> int:
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    os.environ.setdefault("DEBUG", "1")
+    django.setup()
+    from articles.nlp.confidence import label_confidence
+    from articles.nlp.diff import propose_label
+
+    items = json.loads(path.read_text(encoding="utf-8"))["items"]
+    agreed = [item for item in items if len(set(item["labels"])) == 1]
+    decisions, confused = [], Counter()
+    for item in agreed:
+        proposal = propose_label(
+            reference=item["reference"], other=item["rendering"], other_kind=item["kind"]
+        )
+        gold = item["labels"][0]
+        decisions.append((label_confidence(proposal), proposal.label == gold))
+        if proposal.label != gold:
+            confused[(gold, proposal.label)] += 1
+    print(f"{len(items)} labelled renderings, {len(agreed)} labelled alike by every annotator")
+    report("proposed label", decisions)
+    print("  wrong (annotators' label -> proposed):")
+    for (gold, proposed), n in confused.most_common():
+        print(f"  {n:4}  {gold} -> {proposed}")
+    return 0
+
+
 def main(args: list[str]) -> int:
+    if args[:1] == ["--labels"] and len(args) == 2:
+        return labels(Path(args[1]))
     body_only = "--body-only" in args
     keep = args[args.index("--keep-export") + 1] if "--keep-export" in args else None
     paths = [a for a in args if not a.startswith("--") and a != keep]

@@ -8,7 +8,8 @@ from django.core.management import call_command
 
 from articles.ingest import Overrides, ingest_sources
 from articles.models import Decision, Quote, Speaker
-from articles.nlp.confidence import INFERRED_SPEAKER, MANUAL
+from articles.nlp.confidence import CEILING, INFERRED_SPEAKER, LABEL_CERTAINTY, MANUAL, label_confidence
+from articles.nlp.diff import ProposedLabel
 from articles.sources import Source
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def test_the_export_carries_both_confidences_and_a_persons_decision_is_certain(t
     out = io.StringIO()
     call_command("export_quotes", "--format", "csv", stdout=out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
-    assert {"speaker_confidence", "statement_confidence"} <= set(rows[0])
+    assert {"speaker_confidence", "statement_confidence", "label_confidence"} <= set(rows[0])
     assert all(float(row["speaker_confidence"]) > 0 for row in rows)
 
 
@@ -80,3 +81,9 @@ def test_a_persons_speaker_survives_re_ingest_as_certain(tmp_path):
     call_command("ingest", str(article_file), stdout=io.StringIO())
     quote = Quote.objects.get(text__startswith="Nobody on the crews")
     assert quote.speaker_decided_by == Decision.MANUAL and quote.speaker_confidence == MANUAL
+
+
+def test_a_proposed_labels_confidence_grows_with_its_distance_from_the_threshold_that_decided_it():
+    assert label_confidence(ProposedLabel("trimmed", 0, "", margin=None)) == LABEL_CERTAINTY["trimmed"]
+    on, near, far = (label_confidence(ProposedLabel("paraphrase", 2, "", margin=m)) for m in (0.0, 0.1, 0.6))
+    assert on == 0.5 < near < far == CEILING

@@ -6,10 +6,12 @@ from django.urls import reverse
 
 from articles import corrections
 from articles.ingest import ingest_sources
-from articles.models import AuditEvent, Quote
+from articles.management.commands.export_quotes import quote_records
+from articles.models import AuditEvent, Quote, Speaker, Statement, VariantLabel
+from articles.nlp.confidence import LABEL_CERTAINTY, MANUAL
 from articles.review import agreement, kappa, queue
 from articles.sources import Source
-from tests.factories import make_statement_with_renderings, make_user
+from tests.factories import make_article, make_quote, make_statement_with_renderings, make_user
 
 pytestmark = pytest.mark.django_db
 TEXT = "The engine weaves algebraic patterns just as the loom weaves flowers and leaves."
@@ -69,12 +71,72 @@ def test_a_confirmed_speaker_is_kept_when_the_article_is_ingested_again():
     assert Quote.objects.get().speaker_decided_by == "manual"
 
 
-def test_only_speaker_or_statement_can_be_confirmed(client):
+def test_only_speaker_statement_or_label_can_be_confirmed(client):
     [a] = renderings(1)
     client.force_login(make_user("journalist"))
-    response = client.post(reverse("review_confirm", args=[a.pk]), {"decision": "label"}, follow=True)
-    assert "is not a decision to confirm" in response.content.decode()
-    assert not AuditEvent.objects.filter(action__startswith="confirm").exists()
+    response = client.post(reverse("review_confirm", args=[a.pk]), {"decision": "reference"}, follow=True)
+    assert "is not a decision to confirm: speaker, statement or label" in response.content.decode()
+    assert not AuditEvent.objects.exists()
+
+
+HARBOUR = "We will rebuild the harbour wall before the winter storms and we will pay for every stone of it ourselves."
+TRIMMED = "We will rebuild the harbour wall"
+REWORDED = "We are going to repair the sea wall ahead of the storms and pay for every stone of it ourselves."
+
+
+def statement_of(*texts: str) -> list[Quote]:
+    """One statement whose renderings are `texts`, each in its own article (the first, longest, the reference)."""
+    speaker = Speaker.objects.create(name="Ines Duarte")
+    statement = Statement.objects.create(speaker=speaker)
+    quotes = [
+        make_quote(
+            article=make_article(body=f"Wall\n\nThe mayor said: “{text}”"), text=text, statement=statement
+        )
+        for text in texts
+    ]
+    Statement.objects.filter(pk=statement.pk).recompute()
+    for quote in quotes:
+        quote.refresh_from_db()
+    return quotes
+
+
+def test_each_rendering_keeps_the_confidence_of_the_label_proposed_against_its_reference():
+    reference, trimmed, reworded = statement_of(HARBOUR, TRIMMED, REWORDED)
+    assert reference.label_confidence is None  # nothing to propose: the others are judged against it
+    assert trimmed.label_confidence == LABEL_CERTAINTY["trimmed"]
+    assert 0.5 <= reworded.label_confidence < trimmed.label_confidence
+    corrections.set_reference(actor=make_user("journalist"), statement=reference.statement, quote=reworded)
+    reference.refresh_from_db(), reworded.refresh_from_db()
+    assert reworded.label_confidence is None and reference.label_confidence is not None
+
+
+def test_a_doubtful_label_comes_first_and_leaves_the_queue_once_a_journalist_labels_it():
+    reference, trimmed, reworded = statement_of(HARBOUR, TRIMMED, REWORDED)
+    Quote.objects.update(speaker_confidence=0.9, statement_confidence=0.9)
+    assert [q.pk for q in queue()][0] == reworded.pk
+    assert next(q.doubt for q in queue() if q.pk == reworded.pk) == reworded.label_confidence
+    corrections.add_label(actor=make_user("journalist"), quote=reworded, label="paraphrase", severity=2)
+    assert next(q.doubt for q in queue() if q.pk == reworded.pk) == 0.9
+    exported = {record["text"]: record["label_confidence"] for record in quote_records()}
+    assert exported == {HARBOUR: None, TRIMMED: LABEL_CERTAINTY["trimmed"], REWORDED: MANUAL}
+
+
+def test_a_journalist_confirms_a_proposed_label_from_the_queue_and_can_undo_it(client):
+    reference, trimmed = statement_of(HARBOUR, TRIMMED)
+    Quote.objects.update(speaker_confidence=0.95, statement_confidence=0.95)
+    journalist = make_user("journalist")
+    client.force_login(journalist)
+    html = client.get(reverse("review_queue")).content.decode()
+    assert "the last 14 words are missing" in html and "Label is right" in html
+    response = client.post(reverse("review_confirm", args=[trimmed.pk]), {"decision": "label"}, follow=True)
+    assert "Confirmed the label" in response.content.decode()
+    label = VariantLabel.objects.get(quote=trimmed)
+    assert (label.label, label.author, label.proposed) == ("trimmed", journalist, False)
+    assert "labelled by a journalist" in client.get(reverse("review_queue")).content.decode()
+    again = client.post(reverse("review_confirm", args=[trimmed.pk]), {"decision": "label"}, follow=True)
+    assert "already labelled by a person" in again.content.decode()
+    corrections.undo(actor=journalist, event=AuditEvent.objects.get(action="label"))
+    assert not VariantLabel.objects.exists()
 
 
 def test_kappa_is_agreement_beyond_chance():

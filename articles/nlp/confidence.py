@@ -1,4 +1,5 @@
-"""How likely each automatic decision is right, 0-1: a quote's speaker, a rendering's statement.
+"""How likely each automatic decision is right, 0-1: a quote's speaker, a rendering's statement, its proposed
+label.
 
 Speakers: a logistic model over what attribution knows of each quote (the rule that found the speaker, how it
 is written at the cue, how a pronoun was resolved, the quote's kind), with coefficients fitted on PolNeAR's
@@ -9,6 +10,9 @@ Statements: no corpus with gold statements is large enough to fit on apart from 
 so the confidence is a fixed monotone function of matching's own score and thresholds (see
 `statement_confidence`), measured, not tuned, on tests/data/dev.
 
+Proposed labels: no corpus labels variants, so likewise a fixed function (`label_confidence`), set before it
+was measured on tests/data/dev_labels.json (two annotators' labels of the dev corpus's renderings).
+
 A person's decision is not the machine's: it has confidence 1.0 (`MANUAL`), set where it is recorded.
 """
 
@@ -16,6 +20,7 @@ import math
 from dataclasses import dataclass
 
 from articles.nlp.attribution import ExtractedQuote
+from articles.nlp.diff import ProposedLabel
 from articles.nlp.matching import TUNING, Assignment
 
 MANUAL = 1.0
@@ -155,4 +160,29 @@ def statement_confidence(assignment: Assignment) -> float:
     share = min(1.0, max(0.0, share))
     if assignment.words <= TUNING.short:
         share *= 0.8
+    return round(0.5 + (CEILING - 0.5) * share, 3)
+
+
+# --- proposed labels -------------------------------------------------------------------------------------------
+# Not fitted either. A label the alignment alone decides (no threshold involved) is as sure as what it rests on:
+# identical words, a fact; a gap, a trim or added words, facts too, though a person may see them as something
+# else (a dropped "a" in a headline, words a rewrite added); words "from another part" may be a coincidence of
+# three words. A label decided by the share of matching words against a threshold (meaning altered, word
+# substitution, translation variant, paraphrase): 0.5 on the threshold, rising linearly to CEILING at
+# LABEL_MARGIN from it.
+LABEL_CERTAINTY = {
+    "verbatim": 0.99,
+    "cosmetic": 0.95,
+    "trimmed": 0.9,
+    "elided": 0.85,
+    "extended": 0.8,
+    "spliced": 0.6,
+}
+LABEL_MARGIN = 0.25
+
+
+def label_confidence(proposal: ProposedLabel) -> float:
+    if proposal.margin is None:
+        return LABEL_CERTAINTY.get(proposal.label, 0.5)
+    share = min(1.0, max(0.0, proposal.margin / LABEL_MARGIN))
     return round(0.5 + (CEILING - 0.5) * share, 3)

@@ -402,6 +402,9 @@ class ProposedLabel:
     label: str  # a value of articles.models.Label
     severity: int  # 0 (harmless) .. 3
     evidence: str  # short, readable: "trimmed: the last 9 words are missing"
+    # How far the deciding share of matching words lies from the nearest threshold that would change the
+    # label (0 on it); None when no threshold decided it (the alignment alone did: trimmed, elided, …).
+    margin: float | None = None
 
 
 def propose_label(*, reference: str, other: str, other_kind: str) -> ProposedLabel:
@@ -423,36 +426,48 @@ def propose_label(*, reference: str, other: str, other_kind: str) -> ProposedLab
         notes.insert(0, f"{_words(len(p.elided))} left out inside ({_quoted(p.elided)})")
 
     flips = [*(f"negation {n}" for n in p.negation_changed), *(f"number {n}" for n in p.numbers_changed)]
-    if flips and p.kept * 2 >= p.other_words:
+    share = p.kept / p.other_words
+    if flips and share >= 0.5:
         # Only where most words agree: in a rewording, a lost "not" is usually just another construction.
-        return ProposedLabel(label="meaning_altered", severity=2, evidence=_join([*flips, *notes]))
+        return ProposedLabel(
+            label="meaning_altered", severity=2, evidence=_join([*flips, *notes]), margin=share - 0.5
+        )
     notes += flips
     if p.reordered:
         return ProposedLabel(
             label="spliced", severity=2, evidence=_join(["words from another part of the reference", *notes])
         )
     if p.substituted or (p.added and p.elided):
-        share = p.kept / p.other_words
         changed = f"{_words(p.substituted + p.added)} of {p.other_words} changed"
         if share >= 0.5:
             substitution = f"{_words(p.substituted)} substituted" if p.substituted else changed
             added = [f"{_words(p.added)} added"] if p.added and p.substituted else []
             return ProposedLabel(
-                label="word_substitution", severity=1, evidence=_join([substitution, *added, *notes])
+                label="word_substitution",
+                severity=1,
+                evidence=_join([substitution, *added, *notes]),
+                margin=share - 0.5,
             )
         span = p.ref_words - p.lead_trim - p.tail_trim
-        if not indirect and share >= 0.25 and 0.7 <= p.other_words / max(span, 1) <= 1.4:
+        same_length = 0.7 <= p.other_words / max(span, 1) <= 1.4
+        if not indirect and share >= 0.25 and same_length:
             return ProposedLabel(
                 label="translation_variant",
                 severity=1,
                 evidence=_join([f"same length, {changed}: possibly another translation", *notes]),
+                margin=min(share - 0.25, 0.5 - share),
             )
         kept = f"only {p.kept} of {p.other_words} words match the reference"
+        # The nearest threshold: a translation variant's 0.25 where only the share kept it from being one.
+        margin = 0.5 - share if indirect or not same_length else 0.25 - share
         if indirect:
             return ProposedLabel(
-                label="paraphrase", severity=0, evidence=_join([f"reported speech; {kept}", *notes])
+                label="paraphrase",
+                severity=0,
+                evidence=_join([f"reported speech; {kept}", *notes]),
+                margin=margin,
             )
-        return ProposedLabel(label="paraphrase", severity=2, evidence=_join([kept, *notes]))
+        return ProposedLabel(label="paraphrase", severity=2, evidence=_join([kept, *notes]), margin=margin)
     if p.added:
         return ProposedLabel(
             label="extended", severity=1, evidence=_join([f"{_words(p.added)} added", *notes])

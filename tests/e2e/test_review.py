@@ -4,8 +4,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import Page, expect
 
-from articles.models import Quote
-from tests.factories import make_statement_with_renderings
+from articles.models import Quote, Speaker, Statement, VariantLabel
+from tests.factories import make_article, make_quote, make_statement_with_renderings
+from tests.test_review import HARBOUR, REWORDED, TRIMMED
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TEXT = "The engine weaves algebraic patterns just as the loom weaves flowers and leaves."
@@ -38,4 +39,38 @@ def test_a_journalist_confirms_the_least_certain_speaker_first(
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("review-queue-390")
+    assert csp_violations == []
+
+
+def test_a_journalist_confirms_the_label_the_machine_is_least_sure_of(
+    live_server, page: Page, screenshot, csp_violations
+):
+    speaker = Speaker.objects.create(name="Ines Duarte")
+    statement = Statement.objects.create(speaker=speaker)
+    for text in [HARBOUR, TRIMMED, REWORDED]:
+        article = make_article(body=f"Harbour wall\n\nThe mayor said: “{text}”")
+        make_quote(article=article, text=text, statement=statement, speaker=speaker)
+    Statement.objects.filter(pk=statement.pk).recompute()
+    Quote.objects.update(speaker_confidence=0.97, statement_confidence=0.96)
+    reworded = Quote.objects.get(text=REWORDED)
+    journalist = User.objects.create_user("jo", password="correct horse battery staple")
+    journalist.groups.add(Group.objects.get(name="journalist"))
+    page.goto(f"{live_server.url}/review/")
+    page.get_by_label("Username").fill("jo")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+
+    first = page.locator(".review-item").first
+    expect(first.locator("blockquote")).to_contain_text("repair the sea wall")
+    sure = f"{round(reworded.label_confidence * 100)}% sure"
+    expect(first.locator(".badge.confidence").last).to_have_text(sure)
+    screenshot("review-queue-label-1440")
+    first.get_by_role("button", name="Label is right").click()
+    expect(page.get_by_text("Confirmed the label")).to_be_visible()
+    label = VariantLabel.objects.get(quote=reworded)
+    assert (label.author, label.proposed) == (journalist, False)
+    expect(page.locator(".review-item").first.locator("blockquote")).not_to_contain_text("repair the sea wall")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("review-queue-label-390")
     assert csp_violations == []

@@ -2,15 +2,16 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import Exists, OuterRef
 
-from articles.models import Decision, Quote
+from articles.models import Decision, Quote, VariantLabel
 from articles.nlp.confidence import MANUAL
 from articles.spreadsheet import SafeDictWriter
 
 FIELDS = [
     "article", "outlet", "published", "title", "text", "start", "end", "kind", "speaker", "speaker_as_written",
     "speaker_decided_by", "speaker_confidence", "cue", "relay", "statement", "statement_label",
-    "statement_decided_by", "statement_confidence",
+    "statement_decided_by", "statement_confidence", "label_confidence",
 ]  # fmt: skip
 
 
@@ -18,6 +19,7 @@ def quote_records():
     quotes = (
         Quote.objects.filter(not_a_quote=False)
         .select_related("article__outlet", "speaker", "statement")
+        .annotate(labelled=Exists(VariantLabel.objects.filter(quote=OuterRef("pk"), proposed=False)))
         .order_by("article__source_name", "start")
     )
     for quote in quotes.iterator(chunk_size=2000):
@@ -42,6 +44,8 @@ def quote_records():
             "statement_label": quote.statement.label if quote.statement else None,
             "statement_decided_by": quote.statement_decided_by,
             "statement_confidence": _confidence(quote.statement_confidence, quote.statement_decided_by),
+            # of the label proposed against the statement's reference (None for the reference's own wording)
+            "label_confidence": MANUAL if quote.labelled else quote.label_confidence,
         }
 
 
