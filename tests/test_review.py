@@ -1,7 +1,12 @@
 """The review queue (the machine's least certain decisions first, confirmed in one click, undoable, kept on
 re-ingest) and journalists' agreement on labels (Cohen's kappa, disputed renderings)."""
 
+import importlib
+import types
+
 import pytest
+from django.apps import apps
+from django.db import connection
 from django.urls import reverse
 
 from articles import corrections
@@ -108,6 +113,14 @@ def test_each_rendering_keeps_the_confidence_of_the_label_proposed_against_its_r
     corrections.set_reference(actor=make_user("journalist"), statement=reference.statement, quote=reworded)
     reference.refresh_from_db(), reworded.refresh_from_db()
     assert reworded.label_confidence is None and reference.label_confidence is not None
+
+
+def test_the_migration_fills_existing_renderings_as_the_statement_refresh_does():
+    expected = {quote.pk: quote.label_confidence for quote in statement_of(HARBOUR, TRIMMED, REWORDED)}
+    Quote.objects.update(label_confidence=None)
+    migration = importlib.import_module("articles.migrations.0023_quote_label_confidence")
+    migration.fill(apps, types.SimpleNamespace(connection=connection))
+    assert dict(Quote.objects.values_list("pk", "label_confidence")) == expected
 
 
 def test_a_doubtful_label_comes_first_and_leaves_the_queue_once_a_journalist_labels_it():
