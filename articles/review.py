@@ -17,8 +17,18 @@ from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Qu
 from django.db.models.functions import Least
 
 from articles.models import Decision, Quote, QuoteKind, VariantLabel
+from articles.nlp.confidence import MANUAL
 
-__all__ = ["Agreement", "agreement", "disputed_quotes", "queue"]
+__all__ = ["Agreement", "agreement", "confidences", "disputed_quotes", "queue"]
+
+
+def confidences(quote: Quote, *, labelled: bool) -> dict[str, float | None]:
+    """How likely each of a rendering's decisions is right, as exports and the API give them: the machine's
+    confidence, or 1.0 once the decision is a person's (`labelled`: a journalist labelled the rendering)."""
+    speaker = MANUAL if quote.speaker_decided_by == Decision.MANUAL else quote.speaker_confidence
+    statement = MANUAL if quote.statement_decided_by == Decision.MANUAL else quote.statement_confidence
+    label = MANUAL if labelled else quote.label_confidence
+    return {"speaker_confidence": speaker, "statement_confidence": statement, "label_confidence": label}
 
 
 def _open(decided_by_person: Q, confidence: str) -> Case:

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from articles.forms import StatementFilterForm
 from articles.models import Quote, QuoteChange, QuoteKind, Statement
+from articles.review import confidences
 from articles.views.statements import renderings_of
 
 PAGE_SIZE = 50
@@ -48,6 +49,8 @@ def rendering_json(quote: Quote) -> dict:
         "speaker_decided_by": quote.speaker_decided_by,
         "cue": quote.cue,
         "relay": quote.relay,
+        "statement_decided_by": quote.statement_decided_by,
+        **confidences(quote, labelled=any(not label.proposed for label in quote.labels.all())),
         "article": {
             "id": article.pk,
             "title": article.title,

@@ -69,7 +69,9 @@ def test_a_journalist_confirms_the_label_the_machine_is_least_sure_of(
     expect(page.get_by_text("Confirmed the label")).to_be_visible()
     label = VariantLabel.objects.get(quote=reworded)
     assert (label.author, label.proposed) == (journalist, False)
-    expect(page.locator(".review-item").first.locator("blockquote")).not_to_contain_text("repair the sea wall")
+    expect(page.locator(".review-item").first.locator("blockquote")).not_to_contain_text(
+        "repair the sea wall"
+    )
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("review-queue-label-390")

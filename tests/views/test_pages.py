@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from articles import corrections
 from articles.models import Quote, Speaker, Statement
-from tests.factories import make_article, make_quote, make_statement_with_renderings
+from tests.factories import make_article, make_quote, make_statement_with_renderings, make_user
 
 pytestmark = pytest.mark.django_db
 TEXT = "The engine weaves algebraic patterns just as the loom weaves flowers and leaves."
@@ -143,6 +144,11 @@ def test_the_api_returns_the_same_data_as_the_pages(client):
     assert detail["speaker"] == "Ada Lovelace" and len(detail["renderings"]) == 2
     rendering = detail["renderings"][0]
     assert {"text", "kind", "start", "end", "article"} <= set(rendering)
+    assert {"speaker_confidence", "statement_confidence", "label_confidence"} <= set(rendering)
+    quote = statement.renderings.get(pk=rendering["id"])
+    corrections.add_label(actor=make_user("journalist"), quote=quote, label="verbatim", severity=0)
+    detail = client.get(reverse("api_statement_detail", args=[statement.pk])).json()
+    assert [r["label_confidence"] for r in detail["renderings"] if r["id"] == quote.pk] == [1.0]
     assert {"outlet", "published"} <= set(rendering["article"])
 
 

@@ -4,8 +4,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandParser
 from django.db.models import Exists, OuterRef
 
-from articles.models import Decision, Quote, VariantLabel
-from articles.nlp.confidence import MANUAL
+from articles.models import Quote, VariantLabel
+from articles.review import confidences
 from articles.spreadsheet import SafeDictWriter
 
 FIELDS = [
@@ -24,6 +24,8 @@ def quote_records():
     )
     for quote in quotes.iterator(chunk_size=2000):
         article = quote.article
+        # how likely each decision is right, 0-1 (articles.nlp.confidence); 1.0 for a person's decision
+        confidence = confidences(quote, labelled=quote.labelled)
         yield {
             "article": article.source_name,
             "outlet": article.outlet.name if article.outlet else None,
@@ -36,22 +38,16 @@ def quote_records():
             "speaker": quote.attributed_to,
             "speaker_as_written": quote.speaker_as_written,
             "speaker_decided_by": quote.speaker_decided_by,
-            # how likely the decision is right, 0-1 (articles.nlp.confidence); 1.0 for a person's decision
-            "speaker_confidence": _confidence(quote.speaker_confidence, quote.speaker_decided_by),
+            "speaker_confidence": confidence["speaker_confidence"],
             "cue": quote.cue,
             "relay": quote.relay,
             "statement": str(quote.statement_id) if quote.statement_id else None,
             "statement_label": quote.statement.label if quote.statement else None,
             "statement_decided_by": quote.statement_decided_by,
-            "statement_confidence": _confidence(quote.statement_confidence, quote.statement_decided_by),
+            "statement_confidence": confidence["statement_confidence"],
             # of the label proposed against the statement's reference (None for the reference's own wording)
-            "label_confidence": MANUAL if quote.labelled else quote.label_confidence,
+            "label_confidence": confidence["label_confidence"],
         }
-
-
-def _confidence(value: float | None, decided_by: str) -> float | None:
-    """A person's decision is confirmed (corrections record who decided, not a confidence)."""
-    return MANUAL if decided_by == Decision.MANUAL else value
 
 
 class Command(BaseCommand):
