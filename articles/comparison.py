@@ -87,7 +87,7 @@ class Comparison:
 TABLE_WORDINGS = 30
 OUTLETS_PER_WORDING = 6
 # Bump when the alignment or the label proposals change: a shared cache must not serve the old ones.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 CACHE_SECONDS = 24 * 3600
 
 

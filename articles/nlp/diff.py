@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
 
+from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
 from spacy.lang.en.lex_attrs import like_num
 
-from articles.nlp.vocabulary import NEGATIONS
+from articles.nlp.vocabulary import CLITICS, CONTRACTED_WORDS, NEGATIONS
 
 type OpKind = Literal["equal", "insert", "delete", "replace"]
 
@@ -100,6 +101,23 @@ def _key(chunk: str) -> str:
     return _EDGE_PUNCT.sub("", folded)
 
 
+def _said_in_full(key: str) -> str:
+    """ "we're" -> "we are", "didn't" -> "did not", "won't" -> "will not" (vocabulary.CLITICS)."""
+    if key in CONTRACTED_WORDS:
+        return CONTRACTED_WORDS[key]
+    for clitic, word in CLITICS.items():
+        if key.endswith(clitic) and len(key) > len(clitic):
+            return f"{key[: -len(clitic)]} {word}"
+    return key
+
+
+def _spelled(tokens: Sequence[Token]) -> str:
+    """The words as said, whatever their spelling: contractions in full, British spellings made American
+    (breame's list), joiners dropped. "It's" ~ "it is", "honour" ~ "honor", "COVID-19" ~ "#COVID19"."""
+    words = " ".join(_said_in_full(t.key) for t in tokens).split()
+    return _JOINERS.sub("", "".join(BRITISH_ENGLISH_SPELLINGS.get(w, w) for w in words))
+
+
 @dataclass(frozen=True)
 class Op:
     kind: OpKind
@@ -150,12 +168,9 @@ def _spans(ref: list[Token], oth: list[Token]) -> list[_Span]:
     return _split_edges(spans)
 
 
-def _joined(tokens: Sequence[Token]) -> str:
-    return _JOINERS.sub("", "".join(t.key for t in tokens))
-
-
 def _compound_equals(ref: list[Token], oth: list[Token], i1: int, i2: int, j1: int, j2: int) -> list[_Span]:
-    """Peel "rock-solid" ~ "rock solid" equalities off both ends of a replaced stretch."""
+    """Peel equalities of words spelled differently off both ends of a replaced stretch: "rock-solid" ~
+    "rock solid", "honour" ~ "honor", "we're" ~ "we are" (see `_spelled`)."""
     head: list[_Span] = []
     tail: list[_Span] = []
     changed = True
@@ -163,13 +178,11 @@ def _compound_equals(ref: list[Token], oth: list[Token], i1: int, i2: int, j1: i
         changed = False
         for a in range(1, min(3, i2 - i1) + 1):
             for b in range(1, min(3, j2 - j1) + 1):
-                if (a, b) == (1, 1):
-                    continue
-                if _joined(ref[i1 : i1 + a]) == _joined(oth[j1 : j1 + b]):
+                if _spelled(ref[i1 : i1 + a]) == _spelled(oth[j1 : j1 + b]):
                     head.append(_Span("equal", i1, i1 + a, j1, j1 + b))
                     i1, j1, changed = i1 + a, j1 + b, True
                     break
-                if _joined(ref[i2 - a : i2]) == _joined(oth[j2 - b : j2]):
+                if _spelled(ref[i2 - a : i2]) == _spelled(oth[j2 - b : j2]):
                     tail.insert(0, _Span("equal", i2 - a, i2, j2 - b, j2))
                     i2, j2, changed = i2 - a, j2 - b, True
                     break

@@ -120,6 +120,13 @@ NEGATIONS = frozenset(
     "no not never cannot cant nor non none nothing nobody neither without n't dont doesnt didnt wont isnt "
     "arent wasnt werent couldnt shouldnt wouldnt".split()
 )
+# Contractions said in full, for comparing renderings ("we're" ~ "we are"): the clitics, then the words whose
+# stem changes. "'d" (had or would) stays as written.
+CLITICS = {"'re": "are", "'m": "am", "'ll": "will", "'ve": "have", "'s": "is", "n't": "not"}
+CONTRACTED_WORDS = {
+    "can't": "can not", "cannot": "can not", "won't": "will not", "shan't": "shall not", "ain't": "is not",
+    "let's": "let us", "gonna": "going to", "wanna": "want to", "gotta": "got to",
+}  # fmt: skip
 # Words that say nothing about what a text is about (a title against its story): spaCy's English stop words and
 # the verbs of reporting. Matching keeps its own list (negations and numbers count there) and so does diff.
 STOP_WORDS = frozenset(SPACY_STOP_WORDS) | {"said", "says"}

@@ -43,6 +43,28 @@ def test_a_hyphenated_compound_equals_the_spaced_words():
     assert ops[1] == Op(kind="equal", reference=("rock-solid",), other=("rock", "solid"))
 
 
+def test_spelling_variants_and_contractions_are_the_same_words_written_differently():
+    ops = diff(
+        reference="We're proud of the honour and didn't doubt the COVID-19 plan",
+        other="We are proud of the honor and did not doubt the #COVID19 plan",
+    )
+    assert [op.kind for op in ops if op.kind != "equal"] == []
+    assert (
+        propose_label(
+            reference="We're proud of the honour and didn't doubt it",
+            other="We are proud of the honor",
+            other_kind="direct",
+        ).label
+        == "trimmed"
+    )
+
+
+def test_words_that_only_look_alike_stay_different():
+    for reference, other in [("its", "it's"), ("were", "we're"), ("did", "didn't"), ("four", "for")]:
+        ops = diff(reference=f"They said {reference} fine", other=f"They said {other} fine")
+        assert "replace" in kinds(ops), (reference, other)
+
+
 def test_a_partial_quote_leaves_one_delete_at_each_edge():
     ops = diff(reference=ROCK, other=ROCK_PARTIAL)
     assert kinds(ops) == ["delete", "equal", "delete"]
