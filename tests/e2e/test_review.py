@@ -1,12 +1,12 @@
 """A journalist works through the review queue: the least certain decision first, confirmed in one click."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import Page, expect
 
-from articles.models import Quote, Speaker, Statement, VariantLabel
-from tests.factories import make_article, make_quote, make_statement_with_renderings
-from tests.test_review import HARBOUR, REWORDED, TRIMMED
+from articles.models import Quote, VariantLabel
+from tests.e2e.test_journalist import log_in_as_journalist
+from tests.factories import make_statement_with_renderings
+from tests.test_review import HARBOUR, REWORDED, TRIMMED, statement_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 TEXT = "The engine weaves algebraic patterns just as the loom weaves flowers and leaves."
@@ -20,12 +20,7 @@ def test_a_journalist_confirms_the_least_certain_speaker_first(
     Quote.objects.filter(pk=doubtful.pk).update(speaker_confidence=0.35, statement_confidence=0.9)
     Quote.objects.filter(pk=fairly.pk).update(speaker_confidence=0.7, statement_confidence=0.8)
     Quote.objects.filter(pk=sure.pk).update(speaker_confidence=0.97, statement_confidence=0.99)
-    journalist = User.objects.create_user("jo", password="correct horse battery staple")
-    journalist.groups.add(Group.objects.get(name="journalist"))
-    page.goto(f"{live_server.url}/review/")
-    page.get_by_label("Username").fill("jo")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
+    log_in_as_journalist(live_server, page, then="/review/")
 
     items = page.locator(".review-item")
     expect(items).to_have_count(3)
@@ -45,20 +40,9 @@ def test_a_journalist_confirms_the_least_certain_speaker_first(
 def test_a_journalist_confirms_the_label_the_machine_is_least_sure_of(
     live_server, page: Page, screenshot, csp_violations
 ):
-    speaker = Speaker.objects.create(name="Ines Duarte")
-    statement = Statement.objects.create(speaker=speaker)
-    for text in [HARBOUR, TRIMMED, REWORDED]:
-        article = make_article(body=f"Harbour wall\n\nThe mayor said: “{text}”")
-        make_quote(article=article, text=text, statement=statement, speaker=speaker)
-    Statement.objects.filter(pk=statement.pk).recompute()
+    *_, reworded = statement_of(HARBOUR, TRIMMED, REWORDED)
     Quote.objects.update(speaker_confidence=0.97, statement_confidence=0.96)
-    reworded = Quote.objects.get(text=REWORDED)
-    journalist = User.objects.create_user("jo", password="correct horse battery staple")
-    journalist.groups.add(Group.objects.get(name="journalist"))
-    page.goto(f"{live_server.url}/review/")
-    page.get_by_label("Username").fill("jo")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
+    journalist = log_in_as_journalist(live_server, page, then="/review/")
 
     first = page.locator(".review-item").first
     expect(first.locator("blockquote")).to_contain_text("repair the sea wall")
