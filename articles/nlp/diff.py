@@ -6,6 +6,7 @@ quote style, dashes and surrounding punctuation ignored) but always displayed as
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -420,16 +421,23 @@ class ProposedLabel:
     margin: float | None = None
 
 
+@functools.lru_cache(maxsize=4096)
+def _aligned(reference: str, other: str) -> tuple[tuple[Token, ...], tuple[Token, ...], _Profile | None]:
+    """Both texts' tokens and their profile (None when the other has no words): a statement refresh and the
+    statement page judge each rendering's label and divergence from one alignment."""
+    ref, oth = tokenize(reference), tokenize(other)
+    return tuple(ref), tuple(oth), _profile(ref, oth) if oth else None
+
+
 def propose_label(*, reference: str, other: str, other_kind: str) -> ProposedLabel:
     """A deterministic first guess from the alignment, for a journalist to confirm or replace.
 
     Never proposes mistranslation, out_of_context, misattribution or unverified: those need context the
     words alone do not give. Headlines may drop articles ("Solid as Rock") without being called elided.
     """
-    ref, oth = tokenize(reference), tokenize(other)
-    if not oth:
+    ref, oth, p = _aligned(reference, other)
+    if p is None:
         return ProposedLabel(label="unverified", severity=0, evidence="empty rendering")
-    p = _profile(ref, oth)
     headline = other_kind == "headline"
     indirect = other_kind == "indirect"
     notes = _trim_notes(p, headline=headline)
@@ -534,12 +542,11 @@ def divergence(*, reference: str, other: str) -> float:
     plus a little for reference words it leaves out (a quarter of their share when dropped from the middle,
     a twentieth when the quote is only shorter at the start or end). 0 is word for word, 1 nothing in common.
     """
-    ref, oth = tokenize(reference), tokenize(other)
+    ref, oth, p = _aligned(reference, other)
     if not ref and not oth:
         return 0.0
-    if not ref or not oth:
+    if not ref or p is None:
         return 1.0
-    p = _profile(ref, oth)
     changed = 1 - p.kept / p.other_words
     omitted = len(p.elided) / p.ref_words / 4 + (p.lead_trim + p.tail_trim) / p.ref_words / 20
     return round(min(1.0, changed + (1 - changed) * omitted), 4)
