@@ -72,7 +72,7 @@ eval-polnear: $(STAMP)
 # Knobs: BENCH_ARTICLES (200), BENCH_SCALE (1000000, PostgreSQL), BENCH_SQLITE_SCALE (100000).
 bench: $(STAMP)
 	@mkdir -p var
-	DEBUG=1 $(PY) -m bench.run
+	$(PY) -m bench.run
 
 clean:
 	rm -rf $(VENV) var staticfiles

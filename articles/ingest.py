@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model, Q
 
+from articles import sql
 from articles.models import (
     Article,
     AuditEvent,
@@ -136,10 +137,10 @@ def ingest_sources(
                 )
                 continue
             digest = content_hash(prepared.body)
-            existing = Article.objects.filter(content_hash=digest).values_list("pk", flat=True).first()
+            existing = _stored("content_hash", digest)
             if existing is not None:
                 yield Outcome(
-                    "unchanged", item.source_name, "already stored", line=item.line, article_id=existing
+                    "unchanged", item.source_name, "already stored", line=item.line, article_id=existing[0]
                 )
                 continue
             parsers = parsers or Parsers(load_pipeline(), workers=workers)
@@ -217,19 +218,21 @@ def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCac
     if published is None and prepared.published:
         published, published_guessed = prepared.published, True
 
-    stored = Article.objects.filter(source_name=source.source_name).values_list("pk", flat=True).first()
+    stored = _stored("source_name", source.source_name)
     # New speakers are written as found, each on its own: one transaction creating several would wait for
     # another ingest's uncommitted same names while holding its own (a deadlock on PostgreSQL).
     quotes = _new_quotes(extracted=item.quotes, speakers=speakers)
     tentative = [q.tentative for q in item.quotes]
-    matched = _match(article_id=stored, published=published, quotes=quotes, tentative=tentative)
+    matched = _match(
+        article_id=stored[0] if stored else None, published=published, quotes=quotes, tentative=tentative
+    )
 
     with transaction.atomic():
         _take_turn()
         version = _data_version()  # before this transaction writes anything
-        outlet = _outlet(outlet_name) if outlet_name else None
-        article = Article.objects.select_for_update().filter(source_name=source.source_name).first()
-        if article is not None and article.content_hash == item.content_hash:
+        outlet_id = _outlet(outlet_name) if outlet_name else None
+        stored = _stored("source_name", source.source_name, lock=True)
+        if stored is not None and stored[1] == item.content_hash:
             # Another run stored this very text after this one looked (two ingests at once): without this
             # check it would be "updated", its quotes deleted and extracted again for nothing.
             return Outcome(
@@ -237,10 +240,10 @@ def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCac
                 source.source_name,
                 "stored concurrently by another run",
                 line=source.line,
-                article_id=article.pk,
+                article_id=stored[0],
             )
         fields = {
-            "outlet": outlet,
+            "outlet_id": outlet_id,
             "title": prepared.title[:1000],
             "url": (overrides.url or source.url or "")[:2000],
             "published": published,
@@ -249,10 +252,11 @@ def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCac
             "content_hash": item.content_hash,
         }
         earlier = None
-        if article is None:
+        if stored is None:
             article = Article.objects.create(source_name=source.source_name, body=prepared.body, **fields)
             status, kept = "created", _Manual()
         else:
+            article = Article.objects.get(pk=stored[0])
             kept = _Manual.take(article)
             earlier = keep_version(article)  # the text it replaces is kept, with its renderings
             article.quotes.all().delete()  # automatic results are replaced; manual ones are re-applied below
@@ -312,10 +316,24 @@ def _take_turn() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_WRITE_TURN_LOCK])
 
 
-def _outlet(name: str) -> Outlet:
+def _stored(column: str, value: str, *, lock: bool = False) -> tuple[int, str] | None:
+    """The id and content hash of the article whose source_name or content_hash is `value` (the newest, as
+    Article's ordering has it); with `lock`, locked until the transaction ends (SQLite's write lock covers it)."""
+    assert column in ("source_name", "content_hash"), column
+    for_update = " FOR UPDATE" if lock and connection.features.has_select_for_update else ""
+    found = sql.rows(
+        f"SELECT id, content_hash FROM {sql.table(Article)} WHERE {column} = %s"
+        f" ORDER BY published DESC, ingested_at DESC LIMIT 1{for_update}",
+        [value],
+    )
+    return found[0] if found else None
+
+
+def _outlet(name: str) -> int:
+    """The id of the outlet of this name in any case (as its unique constraint compares), created if new."""
     name = name.strip()[:200]
-    outlet = Outlet.objects.filter(name__iexact=name).first()
-    return outlet or Outlet.objects.create(name=name)
+    found = sql.rows(f"SELECT id FROM {sql.table(Outlet)} WHERE LOWER(name) = LOWER(%s) LIMIT 1", [name])
+    return found[0][0] if found else Outlet.objects.create(name=name).pk
 
 
 # --- speakers ---------------------------------------------------------------------------------------------
@@ -348,7 +366,11 @@ class SpeakerCache:
         cached = {s.pk for s in self._found.values() if s is not None}
         if not cached:
             return False
-        alive = set(Speaker.objects.filter(pk__in=cached).values_list("pk", flat=True))
+        ids = sorted(cached)
+        alive = {
+            pk
+            for (pk,) in sql.rows(f"SELECT id FROM {sql.table(Speaker)} WHERE id IN ({sql.marks(ids)})", ids)
+        }
         if alive == cached:
             return False
         self._found = {k: s for k, s in self._found.items() if s is None or s.pk in alive}
@@ -417,8 +439,7 @@ def _speaker(*, name: str, description: str, kind: str | None) -> tuple[Speaker 
 
 def _new_quotes(*, extracted: Sequence[ExtractedQuote], speakers: SpeakerCache) -> list[Quote]:
     """The article's quotes with their speakers, not saved yet and of no article yet: matching decides which
-    are kept."""
-    speakers.check()
+    are kept. Speakers merged away meanwhile are caught by the write phase's check."""
     quotes = [
         Quote(
             speaker=speakers.resolve(
@@ -483,10 +504,13 @@ def _view(*, article_id: int | None, quotes: Sequence[Quote]) -> _View:
     if not any(keys_of):
         return _View(speakers, ())
     ids = _candidate_statements(keys_of=keys_of, article_id=article_id)
+    if not ids:
+        return _View(speakers, ())
     figures = {
         pk: (count, reference)
-        for pk, count, reference in Statement.objects.filter(pk__in=ids).values_list(
-            "pk", "rendering_count", "reference_id"
+        for pk, count, reference in sql.rows(
+            f"SELECT id, rendering_count, reference_id FROM {sql.table(Statement)} WHERE id IN ({sql.marks(ids)})",
+            ids,
         )
     }
     return _View(speakers, tuple((pk, *figures.get(pk, (0, None))) for pk in ids))
@@ -497,10 +521,6 @@ def _candidates(view: _View) -> dict[int, list[Rendering]]:
     that a statement a thousand outlets carried costs a new article no more than one carried by ten."""
     small = [statement for statement, count, _ in view.statements if count <= RENDERINGS_PER_CANDIDATE]
     large = [statement for statement, count, _ in view.statements if count > RENDERINGS_PER_CANDIDATE]
-    fields = (
-        "pk", "statement_id", "text", "kind", "sentence", "speaker__name", "article__published", "article_id",
-        "normalized",
-    )  # fmt: skip
     newest = _newest_per_value(  # each large statement's index read backwards, RENDERINGS_PER_CANDIDATE rows
         select="id",
         table=Quote,
@@ -511,19 +531,32 @@ def _candidates(view: _View) -> dict[int, list[Rendering]]:
         limit=RENDERINGS_PER_CANDIDATE,
         outer="SELECT k.id FROM {rows}",
     )
-    references = [reference for statement, _, reference in view.statements if statement in large]
-    chosen = Q(statement__in=small) | Q(pk__in=[pk for (pk,) in newest] + references)
-    rows = Quote.objects.filter(chosen, not_a_quote=False).values_list(*fields)
+    references = [
+        reference for statement, _, reference in view.statements if statement in large and reference
+    ]
+    chosen, params = [], []
+    for column, ids in (("statement_id", small), ("id", [pk for (pk,) in newest] + references)):
+        if ids:
+            chosen.append(f"q.{column} IN ({sql.marks(ids)})")
+            params.extend(ids)
+    if not chosen:
+        return {}
+    rows = sql.rows(
+        "SELECT q.id, q.statement_id, q.text, q.kind, q.sentence, s.name, a.published, q.article_id, q.normalized"
+        f" FROM {sql.table(Quote)} AS q JOIN {sql.table(Article)} AS a ON a.id = q.article_id"
+        f" LEFT JOIN {sql.table(Speaker)} AS s ON s.id = q.speaker_id"
+        f" WHERE ({' OR '.join(chosen)}) AND NOT q.not_a_quote",
+        params,
+    )
     candidates: dict[int, list[Rendering]] = defaultdict(list)
     # In a fixed order: a statement's reference is the first of its longest renderings, on every database.
-    # Plain rows: model instances cost more.
     for _, statement_id, text, kind, sentence, speaker, published, article_id, normalized in sorted(rows):
         candidates[statement_id].append(
             Rendering(
                 text=text,
                 kind=kind,
                 speaker=speaker,
-                published=published,
+                published=sql.as_date(published),
                 article=str(article_id),
                 sentence=sentence,
                 normalized=normalized,

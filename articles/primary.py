@@ -22,6 +22,7 @@ from django.tasks import task
 from django.utils import timezone
 from rapidfuzz import fuzz
 
+from articles import sql
 from articles.models import Article, PrimarySourceJob, Quote, QuoteKey, QuoteKind, Speaker, Statement
 from articles.nlp.matching import index_keys, normalize
 from articles.nlp.pipeline import load_pipeline
@@ -249,9 +250,12 @@ def connect_statements(statement_ids: Iterable[int]) -> set[int]:
     joined: set[int] = set()
     # Only statements whose speaker has a primary sentence waiting. Most databases hold few primary articles
     # or none, and then this is one read of the article_primary_idx; the quotes are read only from those.
-    primary_articles = list(
-        Article.objects.filter(kind=Article.Kind.PRIMARY).order_by().values_list("pk", flat=True)
-    )
+    primary_articles = [
+        pk
+        for (pk,) in sql.rows(
+            f"SELECT id FROM {sql.table(Article)} WHERE kind = %s", [Article.Kind.PRIMARY.value]
+        )
+    ]
     if not primary_articles:
         return set()
     waiting = set(

@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Min, Model, Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
-from articles.models import Decision, Quote, QuoteKind, Statement
+from articles import sql
+from articles.models import Article, Decision, Quote, QuoteKind, Statement
 from articles.nlp.confidence import INFERRED_SPEAKER, label_confidence
 from articles.nlp.diff import divergence, propose_label
 from articles.search import search_text
@@ -62,42 +63,42 @@ def recompute(
     if keep is not _keep_nothing:
         keep(Statement.objects.filter(pk__in=ids))
     inferred: set[int] = set()
-    rendered = Quote.objects.filter(statement__in=ids, not_a_quote=False).order_by()
+    if not ids:
+        return
+    quote, article = sql.table(Quote), sql.table(Article)
+    rendered = f"q.statement_id IN ({sql.marks(ids)}) AND NOT q.not_a_quote"
     # One row per statement, wording and speaker, in order of first rendering (ties go to the first).
     wordings: dict[int, dict[tuple[str, str], _Wording]] = defaultdict(dict)
     speakers: dict[int, Counter[tuple[int | None, str]]] = defaultdict(Counter)
-    for statement_id, text, kind, speaker_id, decided_by, confidence, count, first in (
-        rendered.values(
-            "statement_id", "text", "kind", "speaker_id", "speaker_decided_by", "label_confidence"
-        )
-        .annotate(count=Count("pk"), first=Min("pk"))
-        .order_by("first")
-        .values_list(
-            "statement_id",
-            "text",
-            "kind",
-            "speaker_id",
-            "speaker_decided_by",
-            "label_confidence",
-            "count",
-            "first",
-        )
+    for statement_id, text, kind, speaker_id, decided_by, confidence, count, first in sql.rows(
+        "SELECT statement_id, text, kind, speaker_id, speaker_decided_by, label_confidence, COUNT(*), MIN(id)"
+        f" FROM {quote} AS q WHERE {rendered}"
+        " GROUP BY statement_id, text, kind, speaker_id, speaker_decided_by, label_confidence ORDER BY MIN(id)",
+        ids,
     ):
         wording = wordings[statement_id].setdefault((text, kind), _Wording(first, text, kind, 0, set()))
         wording.count += count
         wording.label_confidences.add(confidence)
         speakers[statement_id][(speaker_id, decided_by)] += count
     reach = {  # an article whose outlet is not stated is no distinct outlet: it may be any of them
-        statement_id: (first_date, outlets)
-        for statement_id, first_date, outlets in rendered.values("statement_id")
-        .annotate(first_date=Min("article__published"), outlets=Count("article__outlet", distinct=True))
-        .values_list("statement_id", "first_date", "outlets")
+        statement_id: (sql.as_date(first_date), outlets)
+        for statement_id, first_date, outlets in sql.rows(
+            "SELECT q.statement_id, MIN(a.published), COUNT(DISTINCT a.outlet_id)"
+            f" FROM {quote} AS q JOIN {article} AS a ON a.id = q.article_id WHERE {rendered} GROUP BY q.statement_id",
+            ids,
+        )
     }
+    stored = sql.rows(
+        f"SELECT id, speaker_id, reference_id, reference_decided_by FROM {sql.table(Statement)}"
+        f" WHERE id IN ({sql.marks(ids)})",
+        ids,
+    )
     changed, gone = [], []
     relabelled: list[tuple[float | None, int, str, str]] = []  # (confidence, statement, text, kind)
-    for statement in Statement.objects.filter(pk__in=ids).only(
-        "speaker", "reference", "reference_decided_by"
-    ):
+    for pk, speaker_id, reference_id, reference_decided_by in stored:
+        statement = Statement(
+            pk=pk, speaker_id=speaker_id, reference_id=reference_id, reference_decided_by=reference_decided_by
+        )
         texts = list(wordings[statement.pk].values())  # in order of first rendering
         if not texts:
             gone.append(statement.pk)
@@ -204,12 +205,13 @@ def _follow_unnamed_speakers(statement_ids: Sequence[int], keep: Keep) -> None:
     """ "A Chinese official said … “…,” he said": once the first quote's speaker is known, the second follows."""
     if not statement_ids:
         return
-    followers = (
-        Quote.objects.filter(
-            speaker_follows__statement__in=statement_ids, speaker_follows__speaker__isnull=False
-        )
-        .filter(Q(speaker__isnull=True) | Q(speaker_decided_by=Decision.INFERRED))
-        .values_list("pk", "statement_id", "speaker_id", "speaker_follows__speaker_id")
+    quote = sql.table(Quote)
+    followers = sql.rows(
+        f"SELECT q.id, q.statement_id, q.speaker_id, f.speaker_id FROM {quote} AS q"
+        f" JOIN {quote} AS f ON f.id = q.speaker_follows_id"
+        f" WHERE f.statement_id IN ({sql.marks(statement_ids)}) AND f.speaker_id IS NOT NULL"
+        " AND (q.speaker_id IS NULL OR q.speaker_decided_by = %s)",
+        [*statement_ids, Decision.INFERRED.value],
     )
     by_speaker: dict[int, list[int]] = defaultdict(list)
     touched = set()

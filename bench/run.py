@@ -23,7 +23,7 @@ WIRE_RENDERINGS = 1000
 
 
 def _sub(module: str, *args: str) -> dict:
-    env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1"), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
         [PYTHON, "-m", module, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, check=False
     )
