@@ -7,6 +7,7 @@ connection, the same on SQLite and PostgreSQL.
 
 import datetime
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
 from django.db.models import Model
@@ -21,7 +22,7 @@ def marks(values: Sequence[object]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def rows(sql: str, params: Sequence[object] = ()) -> list[tuple]:
+def rows(sql: str, params: Sequence[Any] = ()) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
