@@ -40,9 +40,10 @@ from spacy.tokens import Doc
 # many, and halves its batches once it knows how many remain (see _batches).
 BATCH_SIZE = 32
 # The writer's CPU per article against one parser's: each parser keeps this share of a core busy in the one
-# writer. `make bench` ("CPU ms/article: writer, parser") measured 0.63-0.79 in eight runs (2026-12-07); on
-# PostgreSQL the server's own work for the writer (about 10 ms an article) runs on the same cores.
-WRITER_SHARE = 0.8
+# writer. `python -m bench.ingest_overhead` measured 0.54-0.60 on SQLite and PostgreSQL after the writer's
+# per-article reads became plain SQL (2026-12-07; 0.63-0.82 before); on PostgreSQL the server's own work for
+# the writer runs on the same cores.
+WRITER_SHARE = 0.6
 # Parsers run at a lower priority than the writer (and the database server, the web server): where they share
 # cores, the writer and the pages go first and the parse takes the rest. In paired runs on two cores
 # (`python -m bench.ingest_overhead`, 2026-12-07) two parsers ingested 6-27% more articles a second, and
@@ -204,13 +205,11 @@ class Parsers:
 
 
 def default_workers(cores: int | None = None) -> int:
-    """How many parser processes are worth starting: no more than fit in the cores beside the writer's share
-    of them, and no more than the one writer keeps pace with (past 1 / WRITER_SHARE parsers it sets the pace
-    and another parser only takes CPU from it)."""
+    """How many parser processes are worth starting: one a core at most (they run niced: on a core they share
+    with the writer, the writer goes first and they take what is left), and no more than the one writer keeps
+    pace with (past 1 / WRITER_SHARE parsers it sets the pace and another parser only takes memory)."""
     cores = cores or len(os.sched_getaffinity(0))
-    fit = int(cores / (1 + WRITER_SHARE))
-    kept_pace_with = math.ceil(1 / WRITER_SHARE)
-    return max(1, min(fit, kept_pace_with))
+    return max(1, min(cores, math.ceil(1 / WRITER_SHARE)))
 
 
 def _can_fork() -> bool:
