@@ -13,7 +13,6 @@ import sys
 import threading
 import time
 
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -83,8 +82,6 @@ def load_test(path: str) -> dict:
     gunicorn = shutil.which("gunicorn", path=str(ROOT / ".venv" / "bin")) or shutil.which("gunicorn")
     if gunicorn is None:
         return {"skipped": "gunicorn is not installed (pip install gunicorn)"}
-    # As deployed, static files are served from the collected, hashed copies (none yet in a fresh clone).
-    call_command("collectstatic", interactive=False, verbosity=0)
     port = _free_port()
     # As deployed: DEBUG off (no query log), a throwaway secret, plain HTTP on loopback.
     env = {
