@@ -343,9 +343,10 @@ class SpeakerCache:
     """Speakers already resolved in this ingest run, by (name, description, kind) as found in an article.
 
     Resolving a name costs several queries, and coverage of one story names the same people in every article.
-    Whatever this run writes (a speaker, an alias, a description) can change how a later name resolves, so the
-    cache is emptied then; speakers gone meanwhile (merged by a journalist, or created in an article whose
-    transaction was rolled back) are checked for once per article.
+    Whatever this run writes (a speaker, an alias, a description) can change how a later name resolves, but
+    only for names sharing a word with the speaker's names (a name's candidates are the speakers with a name
+    part in common): those are forgotten then. Speakers gone meanwhile (merged by a journalist, or created in
+    an article whose transaction was rolled back) are checked for once per article.
     """
 
     def __init__(self) -> None:
@@ -354,11 +355,23 @@ class SpeakerCache:
     def resolve(self, *, name: str, description: str, kind: str | None) -> Speaker | None:
         key = (name.casefold(), description, kind or "")
         if key not in self._found:
-            speaker, changed = _speaker(name=name, description=description, kind=kind)
-            if changed:
-                self._found.clear()
+            speaker, written = _speaker(name=name, description=description, kind=kind)
+            self._forget(written)
             self._found[key] = speaker
         return self._found[key]
+
+    def _forget(self, written: tuple[str, ...]) -> None:
+        """Forget the names that may now resolve otherwise: those sharing a word with a name `written`."""
+        if not written:
+            return
+        # The words the database compares a name part with, as stored and as folded (a superset: safe).
+        words = {word for name in written for word in (*name.casefold().split(), *speaker_lookup_keys(name))}
+        same = {name.casefold() for name in written}  # the alias look-up compares whole names
+        self._found = {
+            key: speaker
+            for key, speaker in self._found.items()
+            if key[0] not in same and not words.intersection(speaker_lookup_keys(key[0]))
+        }
 
     def check(self) -> bool:
         """Forget speakers that no longer exist (merged or deleted by a person since they were cached); whether
@@ -377,14 +390,15 @@ class SpeakerCache:
         return True
 
 
-def _speaker(*, name: str, description: str, kind: str | None) -> tuple[Speaker | None, bool]:
+def _speaker(*, name: str, description: str, kind: str | None) -> tuple[Speaker | None, tuple[str, ...]]:
     """The canonical speaker for a name found in an article: an existing one, an alias of one, or a new one;
-    and whether this wrote anything (a speaker, an alias, a description) that later names resolve against."""
+    and, if this wrote anything later names resolve against (a speaker, an alias, a description), the names
+    of the speaker it wrote to."""
     if kind == "institution":  # "the Kremlin", "The White House" and "White House" are one speaker
         name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
     alias = SpeakerAlias.objects.filter(name__iexact=name).select_related("speaker").first()
     if alias is not None:  # a name already recorded (by a person or earlier evidence) as this speaker's
-        return alias.speaker, False
+        return alias.speaker, ()
     # Candidates: speakers with a name part in common (a word of their name or an alias).
     query = Q(pk__in=[])
     for part in speaker_lookup_keys(name):
@@ -405,33 +419,35 @@ def _speaker(*, name: str, description: str, kind: str | None) -> tuple[Speaker 
     match = resolve_speaker(name=name, description=description, known=known)
     if match is not None:
         speaker = next(s for s in candidates if s.pk == match.id)
-        changed = match.is_alias and not SpeakerAlias.objects.filter(name__iexact=name).exists()
-        if changed:
+        names = (speaker.name, *(alias.name for alias in speaker.aliases.all()))  # prefetched
+        written: tuple[str, ...] = ()
+        if match.is_alias and not SpeakerAlias.objects.filter(name__iexact=name).exists():
             try:
                 with transaction.atomic():  # a savepoint: the article's own transaction goes on either way
                     SpeakerAlias.objects.create(
                         speaker=speaker, name=name[:300], evidence=match.evidence[:500]
                     )
+                written = (*names, name[:300])
             except IntegrityError:  # another ingest run recorded the same name meanwhile (unique, any case)
-                changed = False
+                pass
         if description and not speaker.description:
             speaker.description = description[:500]
             speaker.save(update_fields=["description"])
-            changed = True
-        return speaker, changed
+            written = (*names, *written)
+        return speaker, written
     if " " not in name and (kind or "person") == "person":
         # A bare surname ("Schumer said") is the one known person of that name, never a new speaker of its
         # own; with several known (Joe and Hunter Biden) it stays unresolved rather than guessed.
         namesakes = [s for s in candidates if name.casefold() in s.name.casefold().split()]
-        return (namesakes[0] if len(namesakes) == 1 else None), False
+        return (namesakes[0] if len(namesakes) == 1 else None), ()
     try:
         with transaction.atomic():
             speaker = Speaker.objects.create(
                 name=name[:300], description=description[:500], kind=kind or "person"
             )
-            return speaker, True
+            return speaker, (speaker.name,)
     except IntegrityError:  # the same name stored already (case-insensitive unique): use it
-        return Speaker.objects.get(name__iexact=name[:300]), False
+        return Speaker.objects.get(name__iexact=name[:300]), ()
 
 
 # --- quotes and statements -------------------------------------------------------------------------------

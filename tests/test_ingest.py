@@ -363,3 +363,19 @@ def test_each_quote_brings_the_statements_closest_to_it_however_many_others_the_
     )
     assert own.pk in found
     assert len(found) <= 2 * CANDIDATES_PER_QUOTE
+
+
+def test_a_new_speaker_makes_a_run_resolve_again_the_names_sharing_a_word_with_it_and_no_others(
+    django_assert_num_queries,
+):
+    from articles.ingest import SpeakerCache
+
+    joe, wang = Speaker.objects.create(name="Joe Biden"), Speaker.objects.create(name="Wang Yi")
+    speakers = SpeakerCache()
+    assert speakers.resolve(name="Biden", description="", kind="person") == joe  # the one person of that name
+    assert speakers.resolve(name="Wang Yi", description="", kind="person") == wang
+    speakers.resolve(name="Hunter Biden", description="", kind="person")
+    assert Speaker.objects.filter(name="Hunter Biden").exists()
+    assert speakers.resolve(name="Biden", description="", kind="person") is None  # two of that name now
+    with django_assert_num_queries(0):
+        assert speakers.resolve(name="Wang Yi", description="", kind="person") == wang
