@@ -587,7 +587,7 @@ def _candidate_statements(*, keys_of: Sequence[set[int]], article_id: int | None
     postings by the hundred in a big database, and counting them all made the lookup grow with it. One index
     range per key, (key, quote_id) descending. Ordered by keys shared with the whole article."""
     keys = sorted(set().union(*keys_of))
-    quote = connection.ops.quote_name(Quote._meta.db_table)
+    quote = sql.table(Quote)
     rows = _newest_per_value(
         select="quote_id, key",
         table=QuoteKey,
@@ -629,7 +629,7 @@ def _newest_per_value(
     500 terms in a compound SELECT)."""
     if not values:
         return []
-    name = connection.ops.quote_name(table._meta.db_table)
+    name = sql.table(table)
     newest = f"SELECT {select} FROM {name} WHERE {column} = {{}} {where} ORDER BY {order} DESC LIMIT {limit}"
     found: list[tuple] = []
     with connection.cursor() as cursor:

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from articles import sql
 from articles.sources import web_address
 
 
@@ -277,7 +278,7 @@ class QuoteKeyQuerySet(models.QuerySet):
         model instance each cost more than the insert (one statement on PostgreSQL, executemany on SQLite)."""
         if not rows:
             return
-        table = connection.ops.quote_name(self.model._meta.db_table)
+        table = sql.table(self.model)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 quote_ids, keys = zip(*rows, strict=True)

@@ -172,9 +172,7 @@ def _write_figures(statements: Sequence[Statement]) -> None:
         for statement in statements
     ]
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {quote_name(Statement._meta.db_table)} SET {assignments} WHERE id = %s", rows
-        )
+        cursor.executemany(f"UPDATE {sql.table(Statement)} SET {assignments} WHERE id = %s", rows)
 
 
 def _write_label_confidences(rows: Sequence[tuple[float | None, int, str, str]], keep: Keep) -> None:
@@ -184,7 +182,7 @@ def _write_label_confidences(rows: Sequence[tuple[float | None, int, str, str]],
         return
     if keep is not _keep_nothing:
         keep(Quote.objects.filter(_any_of(rows)))
-    table = connection.ops.quote_name(Quote._meta.db_table)
+    table = sql.table(Quote)
     distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"  # both null-safe
     with connection.cursor() as cursor:
         cursor.executemany(
