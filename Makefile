@@ -46,13 +46,12 @@ lint: $(STAMP)
 
 # Quote extraction, attribution and grouping scored against gold annotations, each in a throwaway database:
 # the sample articles as `make demo` loads them, then the development corpus (tests/data/dev, 35 articles from
-# 34 outlets) as an admin would load it, with outlet and date. VERBOSE=1 lists every error. One parser process,
-# so that articles are stored in the order given and the figures repeat from run to run.
+# 34 outlets) as an admin would load it, with outlet and date. VERBOSE=1 lists every error.
 EVAL_ENV = DEBUG=1 DATABASE_URL=sqlite:///var/eval.sqlite3
 eval: $(STAMP)
 	@mkdir -p var && rm -f var/eval.sqlite3*
 	@$(EVAL_ENV) $(PY) manage.py migrate --no-input --verbosity 0
-	@$(EVAL_ENV) $(PY) manage.py ingest demo/articles --workers 1
+	@$(EVAL_ENV) $(PY) manage.py ingest demo/articles
 	@$(EVAL_ENV) $(PY) manage.py export_quotes --output var/eval.jsonl
 	@echo "== sample articles (demo/articles)"
 	@$(PY) bin/score_quotes.py tests/data/seeds/gold.json var/eval.jsonl $(if $(VERBOSE),--verbose)

@@ -115,10 +115,11 @@ def ingest_sources(
     dry_run: bool = False,
     workers: int = 1,
 ) -> Iterator[Outcome]:
-    """Ingest sources; yields one Outcome per source, in order of completion. Never raises for bad input.
+    """Ingest sources; yields one Outcome per source (those refused as they are read, then the others in the
+    order given). Never raises for bad input.
 
-    Each new text goes to the parser processes as soon as it is cleaned; articles are stored as their quotes
-    come back, one transaction each."""
+    Each new text goes to the parser processes as soon as it is cleaned; articles are stored in the order given,
+    one transaction each, whichever parser finishes first: a run groups quotes the same way every time."""
     pending: list[_Pending] = []
     parsers: Parsers | None = None
     try:

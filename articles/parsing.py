@@ -40,10 +40,12 @@ from spacy.tokens import Doc
 # many, and halves its batches once it knows how many remain (see _batches).
 BATCH_SIZE = 32
 # The writer's CPU per article against one parser's: each parser keeps this share of a core busy in the one
-# writer. `python -m bench.ingest_overhead` measured 0.54-0.60 on SQLite and PostgreSQL after the writer's
-# per-article reads became plain SQL (2026-12-07; 0.63-0.82 before); on PostgreSQL the server's own work for
-# the writer runs on the same cores.
-WRITER_SHARE = 0.6
+# writer. `python -m bench.ingest_overhead URL 1 200` on two cores (2026-12-07): SQLite 0.63-0.67, PostgreSQL
+# 0.73 (writer 20 ms, parser 28 ms an article).
+WRITER_SHARE = 0.65
+# A PostgreSQL server on this machine works for the writer on the same cores: 7-8 ms an article (the same runs,
+# the CPU time of its backend process), a parse's 0.27. SQLite's work is inside the writer's.
+LOCAL_SERVER_SHARE = 0.27
 # Parsers run at a lower priority than the writer (and the database server, the web server): where they share
 # cores, the writer and the pages go first and the parse takes the rest. In paired runs on two cores
 # (`python -m bench.ingest_overhead`, 2026-12-07) two parsers ingested 6-27% more articles a second, and
@@ -66,7 +68,7 @@ class ParserStopped(RuntimeError):
 
 
 class Parsers:
-    """Parse submitted texts; `results()` yields (index, Doc) per text, in order of completion."""
+    """Parse submitted texts; `results()` yields (index, Doc) per text, in the order submitted."""
 
     def __init__(self, nlp: Language, *, workers: int = 1, fork: bool | None = None) -> None:
         """`fork`: parse in forked processes (True) or in this one (False); by default forked when it is safe."""
@@ -81,7 +83,8 @@ class Parsers:
         self._sent = 0
         self._received = 0
         self._done = 0  # parsers that sent all their parses
-        self._docs: deque[tuple[int, Doc]] = deque()  # parses read while waiting for something else
+        self._order: deque[int] = deque()  # indices sent to the parsers, in the order submitted
+        self._docs: dict[int, Doc] = {}  # parses read, not yet yielded
         self._vectors: dict[str, tuple[Any, Any]] = {}  # encoded by a parser, not yet taken
         self._asked: set[str] = set()
         self._complete = False  # every text came back
@@ -89,6 +92,7 @@ class Parsers:
     def submit(self, index: int, text: str) -> None:
         if self._processes:
             self._texts.put((index, text))
+            self._order.append(index)
             self._sent += 1
             return
         self._held.append((index, text))
@@ -96,18 +100,22 @@ class Parsers:
             self._start()
 
     def results(self) -> Iterator[tuple[int, Doc]]:
-        """Each text's parse. The parsers stay for `ask` until `close()` (also on an error or an early stop)."""
+        """Each text's parse, in the order submitted whatever the number of parsers and whichever finishes
+        first: articles are then stored, and grouped into statements, the same way on every run. The parsers
+        stay for `ask` until `close()` (also on an error or an early stop)."""
         if not self._processes:
             yield from _parse(self.nlp, self._held)
             return
         for _ in self._processes:
             self._texts.put(None)
         try:
-            while self._docs or self._received < self._sent:
-                if not self._docs:
+            while self._order:
+                index = self._order[0]
+                if index not in self._docs:
                     self._read()
                     continue
-                yield self._docs.popleft()
+                self._order.popleft()
+                yield index, self._docs.pop(index)
             self._complete = True
         finally:
             if not self._complete:
@@ -197,19 +205,35 @@ class Parsers:
             else:
                 self._received += 1
                 index, (words, spaces, attributes) = message
-                self._docs.append(
-                    (index, Doc(self.nlp.vocab, words=words, spaces=spaces).from_array(ATTRS, attributes))
-                )
+                doc = Doc(self.nlp.vocab, words=words, spaces=spaces)
+                self._docs[index] = doc.from_array(ATTRS, attributes)
         if self._done == len(self._processes) and self._received < self._sent:
             raise ParserStopped(f"{self._sent - self._received} texts came back from no parser")
 
 
-def default_workers(cores: int | None = None) -> int:
+def default_workers(cores: int | None = None, *, local_server: bool | None = None) -> int:
     """How many parser processes are worth starting: one a core at most (they run niced: on a core they share
-    with the writer, the writer goes first and they take what is left), and no more than the one writer keeps
-    pace with (past 1 / WRITER_SHARE parsers it sets the pace and another parser only takes memory)."""
+    with the writer, the writer goes first and they take what is left), and as many as the one writer keeps
+    pace with, to the nearest (1 / its share; with the parse no longer setting the pace, another parser only
+    takes CPU from the writer and memory: two parsers beside a PostgreSQL server on two cores ingested 27-29
+    articles a second against one's 31-32). `local_server`: the database server runs on this machine (by
+    default, the configured database's)."""
     cores = cores or len(os.sched_getaffinity(0))
-    return max(1, min(cores, math.ceil(1 / WRITER_SHARE)))
+    if local_server is None:
+        local_server = _database_server_here()
+    share = WRITER_SHARE + (LOCAL_SERVER_SHARE if local_server else 0.0)
+    return max(1, min(cores, math.floor(1 / share + 0.5)))
+
+
+def _database_server_here() -> bool:
+    from django.db import connection
+
+    return connection.vendor != "sqlite" and is_this_machine(connection.settings_dict.get("HOST") or "")
+
+
+def is_this_machine(host: str) -> bool:
+    """A database host that is this machine: a local socket (empty, or a directory) or a loopback address."""
+    return not host or host.startswith("/") or host in {"localhost", "127.0.0.1", "::1"}
 
 
 def _can_fork() -> bool:
@@ -269,7 +293,7 @@ def _batches(texts: Any, parent: int) -> Iterator[list[tuple[int, str]]]:
             waiting.append(item)
         # Take what is waiting, a batch ahead at most (other parsers share the queue); stop at our end marker
         # (the next is another parser's).
-        while not ended and len(waiting) < 2 * BATCH_SIZE:
+        while not ended and len(waiting) < BATCH_SIZE:
             try:
                 item = texts.get_nowait()
             except queue.Empty:

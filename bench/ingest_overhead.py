@@ -5,6 +5,7 @@ with a cold process, an empty database and its own peak-RSS figure; prints one J
 """
 
 import json
+import os
 import resource
 import sys
 import time
@@ -48,7 +49,8 @@ def main(url: str, workers: int, count: int, corpus: str = "bench") -> dict:
 
     # Bare pipe before and after ingest: the machine's drift during the run falls on both sides.
     bare_before = bare()
-    cpu_before = _cpu()
+    server = _server_process()
+    cpu_before, server_before = _cpu(), _process_cpu(server)
     start = time.perf_counter()
     statuses: dict[str, int] = {}
     quotes = 0
@@ -57,6 +59,7 @@ def main(url: str, workers: int, count: int, corpus: str = "bench") -> dict:
         quotes += outcome.quotes
     ingest_seconds = time.perf_counter() - start
     writer_cpu, parser_cpu = (after - before for after, before in zip(_cpu(), cpu_before, strict=True))
+    server_cpu = _process_cpu(server) - server_before
     bare_after = bare()
     bare_seconds = (bare_before + bare_after) / 2
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -77,6 +80,9 @@ def main(url: str, workers: int, count: int, corpus: str = "bench") -> dict:
         # a quiet machine with a core for each, the larger of the two sets the pace.
         "writer_cpu_ms_per_article": round(1000 * writer_cpu / count, 1),
         "parser_cpu_ms_per_article": round(1000 * parser_cpu / count, 1),
+        # The database server's process serving the writer (PostgreSQL on this machine; 0 for SQLite, whose
+        # work is the writer's own): it runs on the same cores.
+        "server_cpu_ms_per_article": round(1000 * server_cpu / count, 1),
         "peak_rss_bytes": own,
         "peak_rss_child_bytes": children,
     }
@@ -85,6 +91,27 @@ def main(url: str, workers: int, count: int, corpus: str = "bench") -> dict:
 def _cpu() -> tuple[float, float]:
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
+
+
+def _server_process() -> int | None:
+    """The PostgreSQL backend serving this process's connection, when the server runs on this machine."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    return pid if os.path.exists(f"/proc/{pid}/stat") else None
+
+
+def _process_cpu(pid: int | None) -> float:
+    """CPU seconds (user and system) another process has used so far; 0 when there is none to read."""
+    if pid is None:
+        return 0.0
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (stat fields 14, 15)
 
 
 if __name__ == "__main__":

@@ -20,8 +20,10 @@ def _rows(run: dict) -> list[tuple[str, str, str, str, str]]:
         if "writer_cpu_ms_per_article" in r:
             share = r["writer_cpu_ms_per_article"] / r["parser_cpu_ms_per_article"]
             one = workers == "1"
-            rows.append(("1 ingest", db, f"CPU ms/article: writer, parser(s) ({workers} worker(s))",
-                         f"{r['writer_cpu_ms_per_article']}, {r['parser_cpu_ms_per_article']} ({share:.2f})",
+            value = f"{r['writer_cpu_ms_per_article']}, {r['parser_cpu_ms_per_article']} ({share:.2f})"
+            if server := r.get("server_cpu_ms_per_article"):  # the database server's work for the writer
+                value += f"; server {server} ({(r['writer_cpu_ms_per_article'] + server) / r['parser_cpu_ms_per_article']:.2f} with it)"
+            rows.append(("1 ingest", db, f"CPU ms/article: writer, parser(s) ({workers} worker(s))", value,
                          "<= 0.6" if one else "report", _verdict(share <= 0.6) if one else "-"))  # fmt: skip
     novel = run.get("novel")
     if novel and "error" in novel:

@@ -36,9 +36,7 @@ def export_corpus(corpus: Path, exported: Path, work: Path) -> None:
     env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{work}/eval.sqlite3"}
     for command in (
         ["migrate", "--no-input", "--verbosity", "0"],
-        # One parser: articles are then stored in the order given, so the figures repeat from run to run (with
-        # several, the order parses come back in varies, and what is matched against what with it).
-        ["ingest", str(records), "--workers", "1"],
+        ["ingest", str(records)],
         ["export_quotes", "--output", str(exported)],
     ):
         done = subprocess.run(

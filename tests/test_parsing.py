@@ -54,6 +54,25 @@ def test_a_parse_from_parser_processes_gives_the_quotes_of_one_in_process(worker
     assert sum(len(quotes) for quotes in alone.values()) > 20
 
 
+def test_parses_come_back_in_the_order_submitted_when_a_later_text_is_parsed_first(monkeypatch):
+    # One text a batch (set before the parsers fork, so they inherit it): while one parser is still on the
+    # long first text, the other parses the short ones after it.
+    monkeypatch.setattr(articles.parsing, "BATCH_SIZE", 1)
+    short = [body for body, _ in texts()]
+    submitted = [" ".join(short * 3), *short]
+    parsers = Parsers(load_pipeline(), workers=2, fork=True)
+    for index, body in enumerate(submitted):
+        parsers.submit(index, body)
+    try:
+        results = parsers.results()
+        first, doc = next(results)
+        assert first == 0 and doc.text == submitted[0]
+        assert parsers._docs  # later texts came back before the first one: held, not yielded
+        assert [(index, doc.text) for index, doc in results] == list(enumerate(submitted))[1:]
+    finally:
+        parsers.close()
+
+
 def test_idle_parsers_encode_the_texts_asked_for_and_a_busy_or_absent_one_is_not_asked():
     sentence = "The talks in Geneva ended without any agreement on the price of grain for next year"
     alone = Parsers(load_pipeline(), workers=1, fork=False)
@@ -203,20 +222,22 @@ def test_an_extraction_bug_fails_its_article_only(monkeypatch, caplog):
 def test_a_parser_takes_what_is_waiting_and_halves_its_batches_once_the_end_is_in_sight():
     import queue
 
+    count = 3 * articles.parsing.BATCH_SIZE - 5  # the end marker comes within the third batch's reach
     texts = queue.Queue()
-    for i in range(3 * articles.parsing.BATCH_SIZE):
+    for i in range(count):
         texts.put((i, f"text {i}"))
     texts.put(None)  # this parser's end marker
     texts.put(None)  # another parser's: not taken
-    sizes = [len(batch) for batch in articles.parsing._batches(texts, os.getppid())]
-    assert sum(sizes) == 3 * articles.parsing.BATCH_SIZE
-    assert max(sizes) == articles.parsing.BATCH_SIZE
-    tail = sizes[sizes.index(max(sizes)) :]
-    assert tail[-1] == 1 and all(a >= b for a, b in zip(tail, tail[1:], strict=False))
+    batches = list(articles.parsing._batches(texts, os.getppid()))
+    sizes = [len(batch) for batch in batches]
+    assert [index for batch in batches for index, _ in batch] == list(range(count))
+    assert sizes[:2] == [articles.parsing.BATCH_SIZE] * 2
+    tail = sizes[2:]
+    assert len(tail) > 2 and tail[-1] == 1 and all(a >= b for a, b in zip(tail, tail[1:], strict=False))
     assert texts.get_nowait() is None and texts.empty()
 
 
-def test_a_parser_takes_no_more_than_a_batch_ahead_so_the_others_get_their_share():
+def test_a_parser_takes_a_batch_at_most_so_the_others_get_the_next_texts():
     import queue
 
     texts = queue.Queue()
@@ -224,7 +245,7 @@ def test_a_parser_takes_no_more_than_a_batch_ahead_so_the_others_get_their_share
         texts.put((i, f"text {i}"))
     first = next(articles.parsing._batches(texts, os.getppid()))
     assert len(first) == articles.parsing.BATCH_SIZE
-    assert texts.qsize() == 8 * articles.parsing.BATCH_SIZE  # one batch taken, one held, the rest left
+    assert texts.qsize() == 9 * articles.parsing.BATCH_SIZE  # one batch taken, none held back, the rest left
 
 
 def test_parser_processes_run_at_a_lower_priority_than_the_writer():
@@ -246,6 +267,17 @@ def test_parser_processes_run_at_a_lower_priority_than_the_writer():
 def test_parsers_by_default_are_as_many_as_the_cores_hold_and_the_writer_keeps_pace_with():
     from articles.parsing import default_workers
 
-    assert default_workers(1) == 1
-    assert default_workers(2) == default_workers(4) == 2  # niced parsers take what the writer leaves
-    assert default_workers(64) == 2  # one writer keeps pace with two parsers at most
+    assert default_workers(1, local_server=False) == 1
+    assert default_workers(2, local_server=False) == default_workers(4, local_server=False) == 2
+    assert default_workers(64, local_server=False) == 2  # one writer keeps pace with two parsers at most
+    # A database server on the same cores makes the writer's side as heavy as a parse: one parser.
+    assert default_workers(2, local_server=True) == default_workers(64, local_server=True) == 1
+
+
+def test_a_database_server_on_a_socket_or_a_loopback_address_is_this_machine():
+    from articles.parsing import is_this_machine
+
+    for host in ("", "/var/run/postgresql", "localhost", "127.0.0.1", "::1"):
+        assert is_this_machine(host), host
+    for host in ("db.internal", "10.0.0.5", "127.0.0.1.example.org"):
+        assert not is_this_machine(host), host

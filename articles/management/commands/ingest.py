@@ -51,7 +51,7 @@ class Command(BaseCommand):
         if workers > default_workers():
             self.stderr.write(
                 f"note: {workers} parser processes here may ingest slower than {default_workers()}: the one writer "
-                "needs most of a core and keeps pace with about two parsers (see README, Performance)"
+                "keeps pace with no more here (see README, Performance)"
             )
         if url is not None and not web_address(url):
             raise CommandError(f"--url {url!r}: not an http(s) address")
