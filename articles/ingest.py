@@ -422,7 +422,7 @@ def _speaker(*, name: str, description: str, kind: str | None) -> tuple[Speaker 
         speaker = next(s for s in candidates if s.pk == match.id)
         names = (speaker.name, *(alias.name for alias in speaker.aliases.all()))  # prefetched
         written: tuple[str, ...] = ()
-        if match.is_alias and not SpeakerAlias.objects.filter(name__iexact=name).exists():
+        if match.is_alias:  # no alias of this name, as looked up above; one recorded since is caught below
             try:
                 with transaction.atomic():  # a savepoint: the article's own transaction goes on either way
                     SpeakerAlias.objects.create(

@@ -319,13 +319,17 @@ def _out_of_reach(a: _Wording, b: _Wording, threshold: float, tuning: Tuning) ->
         return False
     # Word cover is exactly 1 - missing/distinct words; each missing word costs the in-order share a token.
     bound = 0.5 * (1 - missing / len(short.vocab)) + 0.5 * (1 - missing / n)
-    return not _could_reach(_Evidence(bound, bound, n, ""), threshold, tuning)
+    return not _could_reach(bound, threshold, tuning)  # no penalty: a bound (plain floats: called per pair)
 
 
-def _could_reach(words: _Evidence, threshold: float, tuning: Tuning) -> bool:
-    """Whether meaning cover (at most 1) could lift this word evidence to the threshold."""
-    penalty = words.lexical - words.similarity  # the negation penalty, if any
-    return max(words.lexical, 0.5 * (words.lexical + 1.0 + 1e-6) + tuning.meaning_lift) - penalty >= threshold
+def _could_reach(lexical: float, threshold: float, tuning: Tuning, *, penalty: float = 0.0) -> bool:
+    """Whether meaning cover (at most 1) could lift word evidence (its lexical score, less its negation
+    penalty, if any) to the threshold."""
+    return max(lexical, 0.5 * (lexical + 1.0 + 1e-6) + tuning.meaning_lift) - penalty >= threshold
+
+
+def _reachable(words: _Evidence, threshold: float, tuning: Tuning) -> bool:
+    return _could_reach(words.lexical, threshold, tuning, penalty=words.lexical - words.similarity)
 
 
 def _similar(a: _Wording, b: _Wording, words: _Evidence, threshold: float, tuning: Tuning) -> _Evidence:
@@ -334,7 +338,7 @@ def _similar(a: _Wording, b: _Wording, words: _Evidence, threshold: float, tunin
     # `strong` is a match, and a strong one, either way (meaning would only raise its score).
     if (
         words.short_words <= tuning.short
-        or not _could_reach(words, threshold, tuning)
+        or not _reachable(words, threshold, tuning)
         or words.similarity >= tuning.strong
     ):
         return words
@@ -428,6 +432,8 @@ class _Verdict:
     reason: str
 
 
+_TOO_FEW_WORDS = _Verdict(False, 0.0, False, "too few words in common")  # most pairs: one instance for all
+
 _NONE: frozenset[int] = frozenset()
 
 
@@ -468,7 +474,7 @@ def _judge(a: _Said, b: _Said, occasion: _Occasion, tuning: Tuning) -> _Verdict:
     # Word evidence first; meaning cover (vectors) only where it can still decide the verdict.
     wa, wb = a.wording, b.wording
     if _out_of_reach(wa, wb, tuning.weak if occasion.supported else tuning.match, tuning):
-        return _Verdict(False, 0.0, False, "too few words in common")  # below every threshold it could face
+        return _TOO_FEW_WORDS  # below every threshold it could face
     text = _evidence(wa, wb, tuning, False)
     reasons = [text.reason]
     verbatim = text.lexical >= tuning.requote and text.short_words >= tuning.requote_words
@@ -577,7 +583,7 @@ def _could_be_strong(a: _Wording, b: _Wording, tuning: Tuning) -> bool:
     # Pass 1 only looks for strong verdicts: most pairs are ruled out by length or word evidence alone.
     if len(b.words) < tuning.strong_words or _out_of_reach(a, b, tuning.strong, tuning):
         return False
-    return _could_reach(_evidence(a, b, tuning, False), tuning.strong, tuning)
+    return _reachable(_evidence(a, b, tuning, False), tuning.strong, tuning)
 
 
 def _pair_key(a: str, b: str) -> tuple[str, str]:
