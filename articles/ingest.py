@@ -229,8 +229,7 @@ def store_article(*, item: _Pending, overrides: Overrides, speakers: "SpeakerCac
     )
 
     with transaction.atomic():
-        _take_turn()
-        version = _data_version()  # before this transaction writes anything
+        version = _take_turn()  # the data version before this transaction writes anything
         outlet_id = _outlet(outlet_name) if outlet_name else None
         stored = _stored("source_name", source.source_name, lock=True)
         if stored is not None and stored[1] == item.content_hash:
@@ -301,20 +300,27 @@ def _data_version() -> str:
     current snapshot (the next transaction id, and those in progress: a commit takes one out of the list)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_current_snapshot()::text")
+            cursor.execute(f"SELECT {_SNAPSHOT}")
         else:
             cursor.execute("PRAGMA data_version")
         return str(cursor.fetchone()[0])
 
 
-def _take_turn() -> None:
-    """Wait until no other ingest is in its write phase (until this transaction ends). SQLite needs nothing:
-    its transactions begin IMMEDIATE, holding the one write lock. A lock per index key would let unrelated
-    articles write at once, but an article has thousands of keys; write phases are short (the matching ran
-    before), so one lock costs little."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_WRITE_TURN_LOCK])
+_SNAPSHOT = "pg_current_snapshot()::text"
+
+
+def _take_turn() -> str:
+    """Wait until no other ingest is in its write phase (until this transaction ends); then the data version.
+    SQLite needs no wait: its transactions begin IMMEDIATE, holding the one write lock. A lock per index key
+    would let unrelated articles write at once, but an article has thousands of keys; write phases are short
+    (the matching ran before), so one lock costs little."""
+    if connection.vendor != "postgresql":
+        return _data_version()
+    with connection.cursor() as cursor:  # one round trip: the snapshot is taken once the lock is held
+        cursor.execute(
+            f"SELECT {_SNAPSHOT} FROM (SELECT pg_advisory_xact_lock(%s)) AS turn", [_WRITE_TURN_LOCK]
+        )
+        return str(cursor.fetchone()[0])
 
 
 def _stored(column: str, value: str, *, lock: bool = False) -> tuple[int, str] | None:

@@ -80,22 +80,19 @@ def recompute(
         wording.count += count
         wording.label_confidences.add(confidence)
         speakers[statement_id][(speaker_id, decided_by)] += count
-    reach = {  # an article whose outlet is not stated is no distinct outlet: it may be any of them
-        statement_id: (sql.as_date(first_date), outlets)
-        for statement_id, first_date, outlets in sql.rows(
-            "SELECT q.statement_id, MIN(a.published), COUNT(DISTINCT a.outlet_id)"
-            f" FROM {quote} AS q JOIN {article} AS a ON a.id = q.article_id WHERE {rendered} GROUP BY q.statement_id",
-            ids,
-        )
-    }
+    # Each statement as stored, with its first date and outlets (an article whose outlet is not stated is no
+    # distinct outlet: it may be any of them), in one read.
     stored = sql.rows(
-        f"SELECT id, speaker_id, reference_id, reference_decided_by FROM {sql.table(Statement)}"
-        f" WHERE id IN ({sql.marks(ids)})",
+        "SELECT s.id, s.speaker_id, s.reference_id, s.reference_decided_by, MIN(a.published),"
+        f" COUNT(DISTINCT a.outlet_id) FROM {sql.table(Statement)} AS s"
+        f" LEFT JOIN {quote} AS q ON q.statement_id = s.id AND NOT q.not_a_quote"
+        f" LEFT JOIN {article} AS a ON a.id = q.article_id WHERE s.id IN ({sql.marks(ids)})"
+        " GROUP BY s.id, s.speaker_id, s.reference_id, s.reference_decided_by",
         ids,
     )
     changed, gone = [], []
     relabelled: list[tuple[float | None, int, str, str]] = []  # (confidence, statement, text, kind)
-    for pk, speaker_id, reference_id, reference_decided_by in stored:
+    for pk, speaker_id, reference_id, reference_decided_by, first_date, outlets in stored:
         statement = Statement(
             pk=pk, speaker_id=speaker_id, reference_id=reference_id, reference_decided_by=reference_decided_by
         )
@@ -108,7 +105,7 @@ def recompute(
             inferred.add(statement.pk)
         if statement.speaker_id is None or statement.speaker_id not in present:
             statement.speaker_id = _most_named(speakers[statement.pk])
-        statement.occasion_date, statement.outlet_count = reach[statement.pk]
+        statement.occasion_date, statement.outlet_count = sql.as_date(first_date), outlets
         chosen = None  # a person's choice stands while it is still one of the renderings
         if statement.reference_decided_by == Decision.MANUAL and statement.reference_id is not None:
             chosen = (
