@@ -11,8 +11,9 @@ import hashlib
 import logging
 import re
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Model, Q
@@ -347,25 +348,35 @@ def _outlet(name: str) -> int:
 
 
 class SpeakerCache:
-    """Speakers already resolved in this ingest run, by (name, description, kind) as found in an article.
+    """Speakers already resolved in this ingest run, by (name, description, kind) as found in an article, and
+    the stored speakers each name was looked up against (its candidates), by name.
 
-    Resolving a name costs several queries, and coverage of one story names the same people in every article.
-    Whatever this run writes (a speaker, an alias, a description) can change how a later name resolves, but
-    only for names sharing a word with the speaker's names (a name's candidates are the speakers with a name
-    part in common): those are forgotten then. Speakers gone meanwhile (merged by a journalist, or created in
-    an article whose transaction was rolled back) are checked for once per article.
+    Resolving a name costs several queries, and coverage of one story names the same people in every article,
+    often with a different description each time: a name met again with another description is resolved
+    against the candidates already read. Whatever this run writes (a speaker, an alias, a description) can
+    change how a later name resolves, but only for names sharing a word with the speaker's names (a name's
+    candidates are the speakers with a name part in common): those are forgotten then. Speakers gone meanwhile
+    (merged by a journalist, or created in an article whose transaction was rolled back) are checked for once
+    per article.
     """
 
     def __init__(self) -> None:
         self._found: dict[tuple[str, str, str], Speaker | None] = {}
+        self._candidates: dict[str, _Candidates] = {}
 
     def resolve(self, *, name: str, description: str, kind: str | None) -> Speaker | None:
         key = (name.casefold(), description, kind or "")
         if key not in self._found:
-            speaker, written = _speaker(name=name, description=description, kind=kind)
+            speaker, written = _speaker(name=name, description=description, kind=kind, look_up=self._look_up)
             self._forget(written)
             self._found[key] = speaker
         return self._found[key]
+
+    def _look_up(self, name: str) -> "_Candidates":
+        key = name.casefold()
+        if key not in self._candidates:
+            self._candidates[key] = _look_up(name)
+        return self._candidates[key]
 
     def _forget(self, written: tuple[str, ...]) -> None:
         """Forget the names that may now resolve otherwise: those sharing a word with a name `written`."""
@@ -374,15 +385,16 @@ class SpeakerCache:
         # The words the database compares a name part with, as stored and as folded (a superset: safe).
         words = {word for name in written for word in (*name.casefold().split(), *speaker_lookup_keys(name))}
         same = {name.casefold() for name in written}  # the alias look-up compares whole names
-        self._found = {
-            key: speaker
-            for key, speaker in self._found.items()
-            if key[0] not in same and not words.intersection(speaker_lookup_keys(key[0]))
-        }
+
+        def kept(name: str) -> bool:
+            return name not in same and not words.intersection(speaker_lookup_keys(name))
+
+        self._found = {key: speaker for key, speaker in self._found.items() if kept(key[0])}
+        self._candidates = {name: found for name, found in self._candidates.items() if kept(name)}
 
     def check(self) -> bool:
-        """Forget speakers that no longer exist (merged or deleted by a person since they were cached); whether
-        any was forgotten."""
+        """Forget speakers that no longer exist (merged or deleted by a person since they were cached), and
+        every name's candidates then; whether any was forgotten."""
         cached = {s.pk for s in self._found.values() if s is not None}
         if not cached:
             return False
@@ -394,19 +406,23 @@ class SpeakerCache:
         if alive == cached:
             return False
         self._found = {k: s for k, s in self._found.items() if s is None or s.pk in alive}
+        self._candidates = {}
         return True
 
 
-def _speaker(*, name: str, description: str, kind: str | None) -> tuple[Speaker | None, tuple[str, ...]]:
-    """The canonical speaker for a name found in an article: an existing one, an alias of one, or a new one;
-    and, if this wrote anything later names resolve against (a speaker, an alias, a description), the names
-    of the speaker it wrote to."""
-    if kind == "institution":  # "the Kremlin", "The White House" and "White House" are one speaker
-        name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+class _Candidates(NamedTuple):
+    """What a name is resolved against: the speaker an alias of exactly that name belongs to, or else the
+    stored speakers sharing a name part with it (their aliases read with them)."""
+
+    aliased: Speaker | None
+    speakers: list[Speaker]
+
+
+def _look_up(name: str) -> _Candidates:
     alias = SpeakerAlias.objects.filter(name__iexact=name).select_related("speaker").first()
     if alias is not None:  # a name already recorded (by a person or earlier evidence) as this speaker's
-        return alias.speaker, ()
-    # Candidates: speakers with a name part in common (a word of their name or an alias).
+        return _Candidates(alias.speaker, [])
+    # Speakers with a name part in common (a word of their name or an alias).
     query = Q(pk__in=[])
     for part in speaker_lookup_keys(name):
         for column in ("name", "aliases__name"):
@@ -416,7 +432,20 @@ def _speaker(*, name: str, description: str, kind: str | None) -> tuple[Speaker 
                 | Q(**{f"{column}__iendswith": f" {part}"})
                 | Q(**{f"{column}__icontains": f" {part} "})
             )
-    candidates = Speaker.objects.filter(query).prefetch_related("aliases").distinct()[:50]
+    return _Candidates(None, list(Speaker.objects.filter(query).prefetch_related("aliases").distinct()[:50]))
+
+
+def _speaker(
+    *, name: str, description: str, kind: str | None, look_up: Callable[[str], _Candidates] = _look_up
+) -> tuple[Speaker | None, tuple[str, ...]]:
+    """The canonical speaker for a name found in an article: an existing one, an alias of one, or a new one;
+    and, if this wrote anything later names resolve against (a speaker, an alias, a description), the names
+    of the speaker it wrote to. `look_up` gives the name's candidates (read from the database by default)."""
+    if kind == "institution":  # "the Kremlin", "The White House" and "White House" are one speaker
+        name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    aliased, candidates = look_up(name)
+    if aliased is not None:
+        return aliased, ()
     known = [
         KnownSpeaker(
             id=s.pk, name=s.name, description=s.description, aliases=tuple(a.name for a in s.aliases.all())

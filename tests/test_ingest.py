@@ -379,3 +379,21 @@ def test_a_new_speaker_makes_a_run_resolve_again_the_names_sharing_a_word_with_i
     assert speakers.resolve(name="Biden", description="", kind="person") is None  # two of that name now
     with django_assert_num_queries(0):
         assert speakers.resolve(name="Wang Yi", description="", kind="person") == wang
+
+
+def test_a_name_met_again_with_another_description_is_resolved_against_the_candidates_already_read(
+    django_assert_num_queries,
+):
+    from articles.ingest import SpeakerCache
+
+    wang = Speaker.objects.create(name="Wang Yi", description="Chinese foreign minister")
+    joe = Speaker.objects.create(name="Joe Biden")
+    speakers = SpeakerCache()
+    assert speakers.resolve(name="Wang Yi", description="", kind="person") == wang
+    assert speakers.resolve(name="Biden", description="", kind="person") == joe
+    with django_assert_num_queries(0):
+        assert speakers.resolve(name="Wang Yi", description="the minister", kind="person") == wang
+    speakers.resolve(name="Hunter Biden", description="", kind="person")  # a namesake: Biden's are read again
+    assert speakers.resolve(name="Biden", description="the president", kind="person") is None
+    with django_assert_num_queries(0):
+        assert speakers.resolve(name="Wang Yi", description="a diplomat", kind="person") == wang
