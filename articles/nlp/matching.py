@@ -632,7 +632,7 @@ def assign_statements(
     for ni, n in enumerate(new_items):
         if not n.quoted or len(n.words) < tuning.strong_words:
             continue
-        for ci in sorted({ci for word in n.vocab for ci in with_word.get(word, ())}):
+        for ci in sorted(set().union(*(with_word.get(word, ()) for word in n.vocab))):  # (unions in C)
             c = cand_items[ci]
             if _could_be_strong(n.said.wording, c.said.wording, tuning):
                 first[(ni, ci)] = _judge(n.said, c.said, occasions.between(n, c), tuning)
