@@ -301,13 +301,10 @@ def _data_version() -> str:
     current snapshot (the next transaction id, and those in progress: a commit takes one out of the list)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT {_SNAPSHOT}")
+            cursor.execute("SELECT pg_current_snapshot()::text")
         else:
             cursor.execute("PRAGMA data_version")
         return str(cursor.fetchone()[0])
-
-
-_SNAPSHOT = "pg_current_snapshot()::text"
 
 
 def _take_turn() -> str:
@@ -315,13 +312,12 @@ def _take_turn() -> str:
     SQLite needs no wait: its transactions begin IMMEDIATE, holding the one write lock. A lock per index key
     would let unrelated articles write at once, but an article has thousands of keys; write phases are short
     (the matching ran before), so one lock costs little."""
-    if connection.vendor != "postgresql":
-        return _data_version()
-    with connection.cursor() as cursor:  # one round trip: the snapshot is taken once the lock is held
-        cursor.execute(
-            f"SELECT {_SNAPSHOT} FROM (SELECT pg_advisory_xact_lock(%s)) AS turn", [_WRITE_TURN_LOCK]
-        )
-        return str(cursor.fetchone()[0])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_WRITE_TURN_LOCK])
+    # A query of its own, after the lock: a statement's snapshot is taken when it starts, so one that waited
+    # for the lock would not show what the previous holder committed meanwhile.
+    return _data_version()
 
 
 def _stored(column: str, value: str, *, lock: bool = False) -> tuple[int, str] | None:
