@@ -291,9 +291,11 @@ def _batches(texts: Any, parent: int) -> Iterator[list[tuple[int, str]]]:
             if item is None:
                 return
             waiting.append(item)
-        # Take what is waiting, a batch ahead at most (other parsers share the queue); stop at our end marker
-        # (the next is another parser's).
-        while not ended and len(waiting) < BATCH_SIZE:
+        # Take what is waiting, a batch and one text at most: other parsers share the queue, and the writer
+        # takes the parses in the order submitted, so texts held here for a next batch would keep it waiting
+        # while another parser's later texts are done; the one text more shows the end coming when what
+        # remains fits in a batch. Stop at our end marker (the next is another parser's).
+        while not ended and len(waiting) <= BATCH_SIZE:
             try:
                 item = texts.get_nowait()
             except queue.Empty:

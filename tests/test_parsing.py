@@ -237,7 +237,7 @@ def test_a_parser_takes_what_is_waiting_and_halves_its_batches_once_the_end_is_i
     assert texts.get_nowait() is None and texts.empty()
 
 
-def test_a_parser_takes_a_batch_at_most_so_the_others_get_the_next_texts():
+def test_a_parser_takes_a_batch_and_one_text_at_most_so_the_others_get_the_next_texts():
     import queue
 
     texts = queue.Queue()
@@ -245,7 +245,7 @@ def test_a_parser_takes_a_batch_at_most_so_the_others_get_the_next_texts():
         texts.put((i, f"text {i}"))
     first = next(articles.parsing._batches(texts, os.getppid()))
     assert len(first) == articles.parsing.BATCH_SIZE
-    assert texts.qsize() == 9 * articles.parsing.BATCH_SIZE  # one batch taken, none held back, the rest left
+    assert texts.qsize() == 9 * articles.parsing.BATCH_SIZE - 1  # a batch taken, a text held, the rest left
 
 
 def test_parser_processes_run_at_a_lower_priority_than_the_writer():
