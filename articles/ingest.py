@@ -363,12 +363,14 @@ class SpeakerCache:
     def resolve(self, *, name: str, description: str, kind: str | None) -> Speaker | None:
         key = (name.casefold(), description, kind or "")
         if key not in self._found:
-            speaker, written = _speaker(name=name, description=description, kind=kind, look_up=self._look_up)
+            speaker, written = _speaker(
+                name=name, description=description, kind=kind, look_up=self._cached_look_up
+            )
             self._forget(written)
             self._found[key] = speaker
         return self._found[key]
 
-    def _look_up(self, name: str) -> "_Candidates":
+    def _cached_look_up(self, name: str) -> "_Candidates":
         key = name.casefold()
         if key not in self._candidates:
             self._candidates[key] = _look_up(name)
