@@ -220,12 +220,13 @@ def default_workers(cores: int | None = None, *, local_server: bool | None = Non
     default, the configured database's)."""
     cores = cores or len(os.sched_getaffinity(0))
     if local_server is None:
-        local_server = _database_server_here()
+        local_server = database_server_here()
     share = WRITER_SHARE + (LOCAL_SERVER_SHARE if local_server else 0.0)
     return max(1, min(cores, math.floor(1 / share + 0.5)))
 
 
-def _database_server_here() -> bool:
+def database_server_here() -> bool:
+    """Whether the configured database has a server, and it runs on this machine (SQLite has none)."""
     from django.db import connection
 
     return connection.vendor != "sqlite" and is_this_machine(connection.settings_dict.get("HOST") or "")

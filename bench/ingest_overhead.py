@@ -102,7 +102,9 @@ def _server_process() -> int | None:
     """The PostgreSQL backend serving this process's connection, when the server runs on this machine."""
     from django.db import connection
 
-    if connection.vendor != "postgresql":
+    from articles.parsing import database_server_here
+
+    if connection.vendor != "postgresql" or not database_server_here():
         return None
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")

@@ -44,13 +44,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, paths, outlet, published, url, dry_run, workers, verbosity, **options) -> None:
+        worth_it = default_workers()
         if workers is None:
-            workers = default_workers()
+            workers = worth_it
         if workers < 1:
             raise CommandError("--workers must be at least 1")
-        if workers > default_workers():
+        if workers > worth_it:
             self.stderr.write(
-                f"note: {workers} parser processes here may ingest slower than {default_workers()}: the one writer "
+                f"note: {workers} parser processes here may ingest slower than {worth_it}: the one writer "
                 "keeps pace with no more here (see README, Performance)"
             )
         if url is not None and not web_address(url):
