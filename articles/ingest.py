@@ -592,7 +592,7 @@ def _candidates(view: _View) -> dict[int, list[Rendering]]:
     if not chosen:
         return {}
     rows = sql.rows(
-        "SELECT q.id, q.statement_id, q.text, q.kind, q.sentence, s.name, a.published, q.article_id, q.normalized"
+        "SELECT q.id, q.statement_id, q.text, q.kind, s.name, a.published, q.article_id, q.normalized"
         f" FROM {sql.table(Quote)} AS q JOIN {sql.table(Article)} AS a ON a.id = q.article_id"
         f" LEFT JOIN {sql.table(Speaker)} AS s ON s.id = q.speaker_id"
         f" WHERE ({' OR '.join(chosen)}) AND NOT q.not_a_quote",
@@ -600,7 +600,7 @@ def _candidates(view: _View) -> dict[int, list[Rendering]]:
     )
     candidates: dict[int, list[Rendering]] = defaultdict(list)
     # In a fixed order: a statement's reference is the first of its longest renderings, on every database.
-    for _, statement_id, text, kind, sentence, speaker, published, article_id, normalized in sorted(rows):
+    for _, statement_id, text, kind, speaker, published, article_id, normalized in sorted(rows):
         candidates[statement_id].append(
             Rendering(
                 text=text,
@@ -608,7 +608,6 @@ def _candidates(view: _View) -> dict[int, list[Rendering]]:
                 speaker=speaker,
                 published=sql.as_date(published),
                 article=str(article_id),
-                sentence=sentence,
                 normalized=normalized,
             )
         )
@@ -711,7 +710,6 @@ def _match(
             speaker=q.speaker.name if q.speaker else None,
             published=published,
             article=str(article_id or 0),  # (the article's own stored quotes are never candidates)
-            sentence=q.sentence,
             normalized=q.normalized,
             tentative=flag,
         )

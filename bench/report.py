@@ -40,14 +40,21 @@ def _rows(run: dict) -> list[tuple[str, str, str, str, str]]:
     else:
         stages = scale["stages"]
         first, last = stages[0], stages[-1]
+        # The repeat is the code's cost, the first read adds the caches' (bench/matching.py); the absolute
+        # target holds for the first read, the slower.
         for s in stages:
-            rows.append(("2 matching", db, f"ms per new quote at {s['quotes']:,} quotes",
-                         f"{s['ms_per_quote_median']:.1f} (lookup {s['candidate_lookup_ms_per_quote_median']:.1f})",
-                         "< 20 (PG, 1M)" if s is last and db == "postgresql" else "",
-                         _verdict(s["ms_per_quote_median"] < 20) if s is last and db == "postgresql" else "-"))  # fmt: skip
+            at_target = s is last and db == "postgresql"
+            rows.append(("2 matching", db, f"ms per new quote at {s['quotes']:,} quotes: repeat; first read",
+                         f"{s['ms_per_quote_median']:.1f} (lookup {s['candidate_lookup_ms_per_quote_median']:.1f}); "
+                         f"{s['first_read_ms_per_quote_median']:.1f} (lookup {s['first_read_candidate_lookup_ms_per_quote_median']:.1f})",
+                         "< 20 (PG, 1M)" if at_target else "",
+                         _verdict(s["first_read_ms_per_quote_median"] < 20) if at_target else "-"))  # fmt: skip
         growth = last["ms_per_quote_median"] / first["ms_per_quote_median"]
-        rows.append(("2 matching", db, f"growth {first['quotes']:,} -> {last['quotes']:,}", f"{growth:.2f}x",
+        rows.append(("2 matching", db, f"growth {first['quotes']:,} -> {last['quotes']:,}, repeat", f"{growth:.2f}x",
                      "<= 2x", _verdict(growth <= 2)))  # fmt: skip
+        growth = last["first_read_ms_per_quote_median"] / first["first_read_ms_per_quote_median"]
+        rows.append(("2 matching", db, f"growth {first['quotes']:,} -> {last['quotes']:,}, first read", f"{growth:.2f}x",
+                     "report", "-"))  # fmt: skip
         rows.append(("2 matching", db, f"database size at {last['quotes']:,}", f"{last['database_bytes'] / 2**20:,.0f} MiB",
                      "", "-"))  # fmt: skip
         rows.append(("2 matching", db, f"matcher peak memory at {last['quotes']:,}",

@@ -37,7 +37,6 @@ class Rendering:
     speaker: str | None  # canonical speaker name, or None when unknown
     published: datetime.date | None  # the article's publication date, when known
     article: str  # identity of the article it comes from
-    sentence: str = ""  # the sentence around it
     normalized: str = ""  # normalize(text), when already known (stored quotes keep it)
     tentative: bool = False  # kept only if it joins a statement (a possible scare quote, see attribution)
 

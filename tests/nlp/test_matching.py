@@ -21,10 +21,8 @@ PAIRS = [
 ]
 
 
-def r(text, *, kind="direct", speaker="Ana Costa", published=None, article="a1", sentence=""):
-    return Rendering(
-        text=text, kind=kind, speaker=speaker, published=published, article=article, sentence=sentence
-    )
+def r(text, *, kind="direct", speaker="Ana Costa", published=None, article="a1"):
+    return Rendering(text=text, kind=kind, speaker=speaker, published=published, article=article)
 
 
 @pytest.fixture(params=[False, True], ids=["words", "words+meaning"])
