@@ -115,13 +115,11 @@ def ingest_sources(
     overrides: Overrides = Overrides(),
     dry_run: bool = False,
     workers: int = 1,
-    spares: int = 0,
 ) -> Iterator[Outcome]:
     """Ingest sources; yields one Outcome per source (those refused as they are read, then the others in the
     order given). Never raises for bad input.
 
-    `workers` parser processes parse from the start, `spares` more join when the writer waits on them (see
-    parsing.SPARE_WAIT_SHARE). Each new text goes to the parser processes as soon as it is cleaned; articles are stored in the order given,
+    Each new text goes to the parser processes as soon as it is cleaned; articles are stored in the order given,
     one transaction each, whichever parser finishes first: a run groups quotes the same way every time."""
     pending: list[_Pending] = []
     parsers: Parsers | None = None
@@ -147,7 +145,7 @@ def ingest_sources(
                     "unchanged", item.source_name, "already stored", line=item.line, article_id=existing[0]
                 )
                 continue
-            parsers = parsers or Parsers(load_pipeline(), workers=workers, spares=spares)
+            parsers = parsers or Parsers(load_pipeline(), workers=workers)
             if len(prepared.body) > parsers.nlp.max_length:
                 # spaCy refuses such a text (ValueError E088) inside nlp.pipe, which would stop the whole batch:
                 # it is reported on its own (a 1 MB one-paragraph file is no news article).
@@ -187,7 +185,6 @@ def ingest_sources(
     finally:
         if parsers is not None:  # also when the caller stops reading: no parser process outlives the run
             parsers.close()
-            logger.info("%d of %d parser processes set to work", parsers.parsing, workers + spares)
 
 
 def _store(

@@ -21,13 +21,13 @@ process when the results are asked for.
 import contextlib
 import ctypes
 import fcntl
+import math
 import multiprocessing
 import os
 import pickle
 import queue
 import signal
 import threading
-import time
 from collections import deque
 from collections.abc import Iterator
 from multiprocessing import connection
@@ -39,14 +39,13 @@ from spacy.tokens import Doc
 # spaCy's throughput batch: smaller batches cost more CPU per text. A parser takes what is waiting, up to this
 # many, and halves its batches once it knows how many remain (see _batches).
 BATCH_SIZE = 32
-# Whether another parser helps depends on the writer's cost against a parse's, which differs from machine to
-# machine (a parse took 27 ms on one two-core machine and 46 on another; the writer and a local PostgreSQL
-# server 26 and 34): by default ingest starts with one parser and sets a spare one to work when the writer has
-# waited on the parse for more than this share of its time over the last SPARE_WINDOW articles. Runs of
-# `python -m bench.ingest_overhead URL WORKERS 200` on two cores (2026-12-07): a writer that waited 4-8% of its
-# time ingested 10-15% slower with two parsers; one that waited 27-37% ingested 6-35% faster.
-SPARE_WAIT_SHARE = 0.2
-SPARE_WINDOW = BATCH_SIZE
+# The writer's CPU per article against one parser's: each parser keeps this share of a core busy in the one
+# writer. `python -m bench.ingest_overhead URL 1 200` on two cores (2026-12-07): SQLite 0.63-0.67, PostgreSQL
+# 0.73 (writer 20 ms, parser 28 ms an article).
+WRITER_SHARE = 0.65
+# A PostgreSQL server on this machine works for the writer on the same cores: 7-8 ms an article (the same runs,
+# the CPU time of its backend process), a parse's 0.27. SQLite's work is inside the writer's.
+LOCAL_SERVER_SHARE = 0.27
 # Parsers run at a lower priority than the writer (and the database server, the web server): where they share
 # cores, the writer and the pages go first and the parse takes the rest. In paired runs on two cores
 # (`python -m bench.ingest_overhead`, 2026-12-07) two parsers ingested 6-27% more articles a second, and
@@ -71,16 +70,9 @@ class ParserStopped(RuntimeError):
 class Parsers:
     """Parse submitted texts; `results()` yields (index, Doc) per text, in the order submitted."""
 
-    def __init__(self, nlp: Language, *, workers: int = 1, spares: int = 0, fork: bool | None = None) -> None:
-        """`workers` parse from the start; `spares` more are forked with them and each set to work when the
-        writer waits on the parse (SPARE_WAIT_SHARE). `fork`: parse in forked processes (True) or in this one
-        (False); by default forked when it is safe."""
-        self.nlp, self.workers, self.spares, self.fork = nlp, max(1, workers), max(0, spares), fork
-        self._standing_by: list[Any] = []  # each spare parser's start signal, until it is given
-        self.parsing = self.workers  # parsers set to work so far, spares included
-        self._waited = 0.0  # seconds results() waited on the parse since the window began
-        self._window: tuple[float, int] | None = None  # when the window began, and the parses yielded by then
-        self._yielded = 0
+    def __init__(self, nlp: Language, *, workers: int = 1, fork: bool | None = None) -> None:
+        """`fork`: parse in forked processes (True) or in this one (False); by default forked when it is safe."""
+        self.nlp, self.workers, self.fork = nlp, max(1, workers), fork
         self._held: list[tuple[int, str]] = []  # texts not sent to a process (yet)
         self._processes: list[Any] = []
         self._texts: Any = None
@@ -120,33 +112,14 @@ class Parsers:
             while self._order:
                 index = self._order[0]
                 if index not in self._docs:
-                    waiting = time.perf_counter()
                     self._read()
-                    if self._window is not None:  # (the wait for the first parse is no pace)
-                        self._waited += time.perf_counter() - waiting
                     continue
                 self._order.popleft()
-                self._pace()
                 yield index, self._docs.pop(index)
-                self._yielded += 1
             self._complete = True
         finally:
             if not self._complete:
                 self.close()
-
-    def _pace(self) -> None:
-        """Set a spare parser to work when the writer spent more than SPARE_WAIT_SHARE of the last SPARE_WINDOW
-        articles' time waiting on the parse (the time between parses yielded is the writer's work on them)."""
-        if self._yielded < BATCH_SIZE:
-            return
-        now = time.perf_counter()
-        if self._window is not None and self._yielded - self._window[1] < SPARE_WINDOW:
-            return
-        waited = self._window is not None and self._waited > SPARE_WAIT_SHARE * (now - self._window[0])
-        if waited and self._standing_by:
-            self._standing_by.pop(0).set()
-            self.parsing += 1
-        self._window, self._waited = (now, self._yielded), 0.0
 
     def ask(self, texts: list[str]) -> list[str]:
         """Have idle parsers encode these texts' word vectors (see `encoded`); returns those asked for, none
@@ -166,11 +139,6 @@ class Parsers:
         return {text: self._vectors.pop(text) for text in texts if text in self._vectors}
 
     def close(self) -> None:
-        for (
-            signal_
-        ) in self._standing_by:  # a spare never needed takes its end marker and stops with the others
-            signal_.set()
-        self._standing_by = []
         for _ in self._processes:
             self._requests.put(_STOP)
         for process in self._processes:
@@ -197,18 +165,14 @@ class Parsers:
         self._texts = context.Queue()  # never refuses a text: the writer never waits on a parser to submit
         self._requests = context.Queue()
         self._parsed = context.Value("l", 0)
-        for n in range(self.workers + self.spares):
+        for n in range(self.workers):
             # One pipe per parser, its writing end closed here: a parser that dies, even in the middle of a
             # message, is an end of file, not a read that waits for ever.
             reader, writer = context.Pipe(duplex=False)
             _widen(writer)
-            start = None
-            if n >= self.workers:
-                start = context.Event()
-                self._standing_by.append(start)
             process = context.Process(
                 target=_work,
-                args=(self.nlp, self._texts, self._requests, self._parsed, writer, os.getpid(), start),
+                args=(self.nlp, self._texts, self._requests, self._parsed, writer, os.getpid()),
                 name=f"ingest-parser-{n}",
                 daemon=True,
             )
@@ -247,11 +211,18 @@ class Parsers:
             raise ParserStopped(f"{self._sent - self._received} texts came back from no parser")
 
 
-def default_spares(cores: int | None = None) -> int:
-    """Spare parsers for an ingest left to choose (see SPARE_WAIT_SHARE): one a core besides the first parser's,
-    three at most (each is a process holding the model; one writer has not kept four parsers busy)."""
+def default_workers(cores: int | None = None, *, local_server: bool | None = None) -> int:
+    """How many parser processes are worth starting: one a core at most (they run niced: on a core they share
+    with the writer, the writer goes first and they take what is left), and as many as the one writer keeps
+    pace with, to the nearest (1 / its share; with the parse no longer setting the pace, another parser only
+    takes CPU from the writer and memory: two parsers beside a PostgreSQL server on two cores ingested 27-29
+    articles a second against one's 31-32). `local_server`: the database server runs on this machine (by
+    default, the configured database's)."""
     cores = cores or len(os.sched_getaffinity(0))
-    return max(0, min(cores - 1, 3))
+    if local_server is None:
+        local_server = database_server_here()
+    share = WRITER_SHARE + (LOCAL_SERVER_SHARE if local_server else 0.0)
+    return max(1, min(cores, math.floor(1 / share + 0.5)))
 
 
 def database_server_here() -> bool:
@@ -280,14 +251,9 @@ def _parse(nlp: Language, texts: Any, *, batch_size: int = BATCH_SIZE) -> Iterat
     yield from ((index, doc) for doc, index in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size))
 
 
-def _work(
-    nlp: Language, texts: Any, requests: Any, parsed: Any, results: Any, parent: int, start: Any = None
-) -> None:
+def _work(nlp: Language, texts: Any, requests: Any, parsed: Any, results: Any, parent: int) -> None:
     _die_with(parent)
     os.nice(PARSER_NICENESS)
-    while start is not None and not start.wait(timeout=1.0):  # a spare: until the writer needs it
-        if os.getppid() != parent:
-            os._exit(1)
     try:
         for batch in _batches(texts, parent):
             docs = list(_parse(nlp, batch, batch_size=len(batch)))

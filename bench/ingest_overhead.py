@@ -1,13 +1,10 @@
 """Group 1 and 4: ingest end to end against the bare spaCy pipe over the same texts, and peak memory.
 
 Run as a subprocess per configuration (`python -m bench.ingest_overhead URL WORKERS COUNT [bench|dev]`) so each run starts
-with a cold process, an empty database and its own peak-RSS figure; prints one JSON line. WORKERS "default" is
-what the ingest command does when not told: one parser, and spares set to work when the writer waits on it
-(compared with the bare pipe in one process, as one parser is).
+with a cold process, an empty database and its own peak-RSS figure; prints one JSON line.
 """
 
 import json
-import logging
 import os
 import resource
 import sys
@@ -17,7 +14,7 @@ import time
 BARE_BATCH = 32
 
 
-def main(url: str, workers: int | str, count: int, corpus: str = "bench") -> dict:
+def main(url: str, workers: int, count: int, corpus: str = "bench") -> dict:
     """`corpus`: "bench" (rewrites of a few articles, `count` of them: their quotes come back again and again)
     or "dev" (the development corpus's articles, all of them: new text, as most real ingest is)."""
     from bench.env import setup_django
@@ -29,17 +26,11 @@ def main(url: str, workers: int | str, count: int, corpus: str = "bench") -> dic
     from articles.nlp import embedding
     from articles.nlp.pipeline import load_pipeline
     from articles.nlp.text import prepare_text
-    from articles.parsing import default_spares
     from articles.sources import Source, read_paths
     from bench.corpus import articles
     from bench.env import ROOT
 
     call_command("migrate", verbosity=0, interactive=False)
-    spares = 0
-    if workers == "default":
-        workers, spares = 1, default_spares()
-    workers = int(workers)
-    set_to_work = _ParsersSetToWork()
     if corpus == "dev":
         sources = [
             s for s in read_paths([ROOT / "tests" / "data" / "dev" / "articles"]) if isinstance(s, Source)
@@ -68,7 +59,7 @@ def main(url: str, workers: int | str, count: int, corpus: str = "bench") -> dic
     start = time.perf_counter()
     statuses: dict[str, int] = {}
     quotes = 0
-    for outcome in ingest_sources(sources=sources, workers=workers, spares=spares):
+    for outcome in ingest_sources(sources=sources, workers=workers):
         statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
         quotes += outcome.quotes
     ingest_seconds = time.perf_counter() - start
@@ -80,8 +71,6 @@ def main(url: str, workers: int | str, count: int, corpus: str = "bench") -> dic
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     return {
         "workers": workers,
-        "spares": spares,
-        "parsers_set_to_work": set_to_work.count,
         "corpus": corpus,
         "articles": count,
         "quotes": quotes,
@@ -102,21 +91,6 @@ def main(url: str, workers: int | str, count: int, corpus: str = "bench") -> dic
         "peak_rss_bytes": own,
         "peak_rss_child_bytes": children,
     }
-
-
-class _ParsersSetToWork(logging.Handler):
-    """How many parsers ingest set to work, as it logs at the end of a run."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.count: int | None = None
-        ingest_logger = logging.getLogger("articles.ingest")
-        ingest_logger.setLevel(logging.INFO)
-        ingest_logger.addHandler(self)
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.msg.endswith("parser processes set to work"):
-            self.count = record.args[0]
 
 
 def _cpu() -> tuple[float, float]:
@@ -148,4 +122,4 @@ def _process_cpu(pid: int | None) -> float:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(sys.argv[1], sys.argv[2], int(sys.argv[3]), *sys.argv[4:5])))
+    print(json.dumps(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), *sys.argv[4:5])))

@@ -14,12 +14,6 @@ def _rows(run: dict) -> list[tuple[str, str, str, str, str]]:
         if "error" in r:
             rows.append(("1 ingest", db, f"ingest/bare, {workers} worker(s)", r["error"], ">= 0.90", "MISS"))
             continue
-        if workers == "default":  # one parser and spares, as the command runs when not told
-            fixed = [run["ingest"][n].get("ingest_articles_per_s") for n in ("1", "2") if n in run["ingest"]]
-            rows.append(("1 ingest", db, f"default: 1 parser + {r['spares']} spare(s), {r['articles']} art.",
-                         f"{r['ingest_articles_per_s']} art/s, {r['parsers_set_to_work']} parser(s) set to work "
-                         f"(1 / 2 parsers: {' / '.join(map(str, fixed))})", "report", "-"))  # fmt: skip
-            continue
         value = f"{r['ratio']:.3f} ({r['ingest_articles_per_s']}/{r['bare_articles_per_s']} art/s)"
         rows.append(("1 ingest", db, f"ingest/bare, {workers} worker(s), {r['articles']} art.", value, ">= 0.90",
                      _verdict(r["ratio"] >= 0.90)))  # fmt: skip

@@ -34,10 +34,10 @@ def _sub(module: str, *args: str) -> dict:
 
 def backend(name: str, url: str, *, articles: int, scale: int) -> dict:
     out: dict = {"database": name, "ingest": {}}
-    for workers in ("1", "2", "default"):
+    for workers in (1, 2):
         print(f"[{name}] ingest of {articles} articles, {workers} worker(s)…", file=sys.stderr, flush=True)
         recreate_database(url)
-        out["ingest"][workers] = _sub("bench.ingest_overhead", url, workers, str(articles))
+        out["ingest"][str(workers)] = _sub("bench.ingest_overhead", url, str(workers), str(articles))
     print(f"[{name}] ingest of the development corpus (new text), 1 worker…", file=sys.stderr, flush=True)
     recreate_database(url)
     out["novel"] = _sub("bench.ingest_overhead", url, "1", "0", "dev")

@@ -264,45 +264,14 @@ def test_parser_processes_run_at_a_lower_priority_than_the_writer():
         parsers.close()
 
 
-def test_by_default_a_spare_parser_stands_by_for_each_further_core_three_at_most():
-    from articles.parsing import default_spares
+def test_parsers_by_default_are_as_many_as_the_cores_hold_and_the_writer_keeps_pace_with():
+    from articles.parsing import default_workers
 
-    assert default_spares(1) == 0
-    assert default_spares(2) == 1
-    assert default_spares(64) == 3
-
-
-def spared_run(monkeypatch, *, writer_seconds: float) -> tuple[dict, Parsers]:
-    """Parse the texts with one parser and one spare, the writer taking `writer_seconds` over each parse; one
-    text a batch and a window of two parses (set before the parsers fork, so they inherit them)."""
-    monkeypatch.setattr(articles.parsing, "BATCH_SIZE", 1)
-    monkeypatch.setattr(articles.parsing, "SPARE_WINDOW", 2)
-    parsers = Parsers(load_pipeline(), workers=1, spares=1, fork=True)
-    submitted = texts()
-    for index, (body, _) in enumerate(submitted):
-        parsers.submit(index, body)
-    found = {}
-    try:
-        assert parsers.parsing == 1 and len(parsers._processes) == 2
-        for index, doc in parsers.results():
-            found[index] = extract_quotes(doc, title_end=submitted[index][1])
-            time.sleep(writer_seconds)
-        return found, parsers
-    finally:
-        parsers.close()
-
-
-def test_a_spare_parser_is_set_to_work_when_the_writer_waits_on_the_parse(monkeypatch):
-    found, parsers = spared_run(monkeypatch, writer_seconds=0.0)
-    assert parsers.parsing == 2
-    assert found == parse(fork=False, workers=1)  # in the order submitted, nothing lost
-
-
-def test_a_spare_parser_stands_by_while_the_writer_is_the_slower_and_stops_with_the_run(monkeypatch):
-    found, parsers = spared_run(monkeypatch, writer_seconds=0.5)
-    assert parsers.parsing == 1
-    assert sorted(found) == list(range(len(texts())))
-    assert not parsers._processes  # both ended, the spare that never parsed too
+    assert default_workers(1, local_server=False) == 1
+    assert default_workers(2, local_server=False) == default_workers(4, local_server=False) == 2
+    assert default_workers(64, local_server=False) == 2  # one writer keeps pace with two parsers at most
+    # A database server on the same cores makes the writer's side as heavy as a parse: one parser.
+    assert default_workers(2, local_server=True) == default_workers(64, local_server=True) == 1
 
 
 def test_a_database_server_on_a_socket_or_a_loopback_address_is_this_machine():

@@ -1,6 +1,5 @@
 import datetime
 import itertools
-import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -8,7 +7,7 @@ from django.db import InterfaceError, OperationalError
 
 from articles.fetching import is_link, read_link
 from articles.ingest import Outcome, Overrides, ingest_sources
-from articles.parsing import ParserStopped, default_spares
+from articles.parsing import ParserStopped, default_workers
 from articles.sources import read_paths, web_address
 
 
@@ -40,21 +39,20 @@ class Command(BaseCommand):
             "--workers",
             type=int,
             default=None,
-            help="Parser processes beside the writer (default: one, and another for each further core, up to"
-            f" {1 + default_spares()} here, as the writer's pace shows it worth it).",
+            help="Parser processes beside the writer (default: as many as the cores and the writer's pace make"
+            f" worth it, {default_workers()} here).",
         )
 
     def handle(self, *, paths, outlet, published, url, dry_run, workers, verbosity, **options) -> None:
-        spares = 0
+        worth_it = default_workers()
         if workers is None:
-            workers, spares = 1, default_spares()
+            workers = worth_it
         if workers < 1:
             raise CommandError("--workers must be at least 1")
-        cores = len(os.sched_getaffinity(0))
-        if workers > cores:
+        if workers > worth_it:
             self.stderr.write(
-                f"note: {workers} parser processes on {cores} cores may ingest slower than fewer: they take "
-                "turns on the cores, and the writer waits for them (see README, Performance)"
+                f"note: {workers} parser processes here may ingest slower than {worth_it}: the one writer "
+                "keeps pace with no more here (see README, Performance)"
             )
         if url is not None and not web_address(url):
             raise CommandError(f"--url {url!r}: not an http(s) address")
@@ -69,9 +67,7 @@ class Command(BaseCommand):
         overrides = Overrides(outlet=outlet, published=published, url=url)
         counts = {"created": 0, "unchanged": 0, "updated": 0, "failed": len(missing)}
         progress = Progress(self.stdout, total=len(read) + len(links), enabled=verbosity > 0)
-        outcomes = ingest_sources(
-            sources=sources, overrides=overrides, dry_run=dry_run, workers=workers, spares=spares
-        )
+        outcomes = ingest_sources(sources=sources, overrides=overrides, dry_run=dry_run, workers=workers)
         try:
             for outcome in outcomes:
                 counts[outcome.status] += 1
