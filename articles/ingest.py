@@ -10,7 +10,7 @@ import datetime
 import hashlib
 import logging
 import re
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -72,6 +72,9 @@ RENDERINGS_PER_CANDIDATE = 40
 # How many of a key's quotes candidate lookup reads, newest first (news re-quotes recent statements; an old one
 # is still found through its rarer keys).
 POSTINGS_PER_KEY = 20
+# A statement sharing one key with a quote is a candidate only if at most this many statements hold that key among
+# its newest postings: a pair of common words shared with many statements is no sign of the same one.
+SPECIFIC_KEY_STATEMENTS = 1
 
 
 @dataclass(frozen=True)
@@ -617,8 +620,10 @@ def _candidates(view: _View) -> dict[int, list[Rendering]]:
 def _candidate_statements(*, keys_of: Sequence[set[int]], article_id: int | None) -> list[int]:
     """For each quote (its index keys in `keys_of`), the CANDIDATES_PER_QUOTE statements sharing most keys with
     it, reading at most the newest POSTINGS_PER_KEY quotes of each key: a key as common as a stock phrase has
-    postings by the hundred in a big database, and counting them all made the lookup grow with it. One index
-    range per key, (key, quote_id) descending. Ordered by keys shared with the whole article."""
+    postings by the hundred in a big database, and counting them all made the lookup grow with it. A statement
+    sharing a single key counts only if that key is specific (SPECIFIC_KEY_STATEMENTS): otherwise every quote's
+    candidates fill up with statements sharing one stock pair as the database grows. One index range per key,
+    (key, quote_id) descending. Ordered by keys shared with the whole article."""
     keys = sorted(set().union(*keys_of))
     quote = sql.table(Quote)
     rows = _newest_per_value(
@@ -633,14 +638,19 @@ def _candidate_statements(*, keys_of: Sequence[set[int]], article_id: int | None
         params=[article_id or 0],
     )
     shared: dict[int, set[int]] = defaultdict(set)
+    holders: dict[int, set[int]] = defaultdict(set)  # each key's statements
     for statement_id, key in rows:
         shared[statement_id].add(key)
+        holders[key].add(statement_id)
     chosen: set[int] = set()
     for quote_keys in keys_of:
-        if quote_keys:
-            fits = ((len(quote_keys & found), statement_id) for statement_id, found in shared.items())
-            best = sorted((fit for fit in fits if fit[0]), reverse=True)[:CANDIDATES_PER_QUOTE]
-            chosen.update(statement_id for _, statement_id in best)
+        counts = Counter(statement_id for key in quote_keys for statement_id in holders.get(key, ()))
+        fits = [(n, statement_id) for statement_id, n in counts.items() if n > 1]
+        for key in quote_keys:  # statements sharing a single key: only if the key is specific to few
+            found = holders.get(key, set())
+            if len(found) <= SPECIFIC_KEY_STATEMENTS:
+                fits.extend((1, statement_id) for statement_id in found if counts[statement_id] == 1)
+        chosen.update(statement_id for _, statement_id in sorted(fits, reverse=True)[:CANDIDATES_PER_QUOTE])
     return sorted(chosen, key=lambda statement_id: (-len(shared[statement_id]), -statement_id))
 
 

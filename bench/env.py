@@ -62,3 +62,26 @@ def vendor() -> str:
     from django.db import connection
 
     return connection.vendor
+
+
+def server_process() -> int | None:
+    """The PostgreSQL backend serving this process's connection, when the server runs on this machine."""
+    from django.db import connection
+
+    from articles.parsing import database_server_here
+
+    if connection.vendor != "postgresql" or not database_server_here():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    return pid if os.path.exists(f"/proc/{pid}/schedstat") else None
+
+
+def process_cpu(pid: int | None) -> float:
+    """CPU seconds another process has run so far (the scheduler's count, to the nanosecond: a clock tick is
+    10 ms, longer than what is measured); 0 when there is none to read."""
+    if pid is None:
+        return 0.0
+    with open(f"/proc/{pid}/schedstat") as schedstat:
+        return int(schedstat.read().split()[0]) / 1e9

@@ -5,7 +5,6 @@ with a cold process, an empty database and its own peak-RSS figure; prints one J
 """
 
 import json
-import os
 import resource
 import sys
 import time
@@ -17,7 +16,7 @@ BARE_BATCH = 32
 def main(url: str, workers: int, count: int, corpus: str = "bench") -> dict:
     """`corpus`: "bench" (rewrites of a few articles, `count` of them: their quotes come back again and again)
     or "dev" (the development corpus's articles, all of them: new text, as most real ingest is)."""
-    from bench.env import setup_django
+    from bench.env import process_cpu, server_process, setup_django
 
     setup_django(url)
     from django.core.management import call_command
@@ -54,8 +53,8 @@ def main(url: str, workers: int, count: int, corpus: str = "bench") -> dict:
 
     # Bare pipe before and after ingest: the machine's drift during the run falls on both sides.
     bare_before = bare()
-    server = _server_process()
-    cpu_before, server_before = _cpu(), _process_cpu(server)
+    server = server_process()
+    cpu_before, server_before = _cpu(), process_cpu(server)
     start = time.perf_counter()
     statuses: dict[str, int] = {}
     quotes = 0
@@ -64,7 +63,7 @@ def main(url: str, workers: int, count: int, corpus: str = "bench") -> dict:
         quotes += outcome.quotes
     ingest_seconds = time.perf_counter() - start
     writer_cpu, parser_cpu = (after - before for after, before in zip(_cpu(), cpu_before, strict=True))
-    server_cpu = _process_cpu(server) - server_before
+    server_cpu = process_cpu(server) - server_before
     bare_after = bare()
     bare_seconds = (bare_before + bare_after) / 2
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
@@ -96,29 +95,6 @@ def main(url: str, workers: int, count: int, corpus: str = "bench") -> dict:
 def _cpu() -> tuple[float, float]:
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime
-
-
-def _server_process() -> int | None:
-    """The PostgreSQL backend serving this process's connection, when the server runs on this machine."""
-    from django.db import connection
-
-    from articles.parsing import database_server_here
-
-    if connection.vendor != "postgresql" or not database_server_here():
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (pid,) = cursor.fetchone()
-    return pid if os.path.exists(f"/proc/{pid}/stat") else None
-
-
-def _process_cpu(pid: int | None) -> float:
-    """CPU seconds (user and system) another process has used so far; 0 when there is none to read."""
-    if pid is None:
-        return 0.0
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (stat fields 14, 15)
 
 
 if __name__ == "__main__":

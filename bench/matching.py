@@ -25,36 +25,39 @@ from articles.models import Article, Quote, QuoteKey
 from articles.nlp import matching
 from articles.nlp.matching import index_keys, normalize
 from bench import synthetic
+from bench.env import process_cpu, server_process
 
 PROBES = 24  # the median of 12 moved by 10% between passes over the same rows
 RECENT = 20 * synthetic.STATEMENTS_PER_DAY
 QUOTES_PER_PROBE = 8
 
 
-def probe_quotes(p: int, stored_statements: int, scale: int) -> list[tuple[int, str, str]]:
-    """(speaker index, text, kind) of probe p."""
+def probe_quotes(p: int, stored_statements: int, scale: int) -> list[tuple[int, str, str, int | None]]:
+    """(speaker index, text, kind, id of the stored statement it renders or None) of probe p."""
     rng = random.Random(synthetic.SEED + 31 * p + scale)
     out = []
     for q in range(QUOTES_PER_PROBE):
         if rng.random() < 0.7:  # news about the last weeks' statements
             s = synthetic.statement(rng.randrange(max(0, stored_statements - RECENT), stored_statements))
             v = synthetic.variant(rng, s.renderings[0].text.split())
-            out.append((s.speaker, v.text, v.kind))
+            out.append((s.speaker, v.text, v.kind, s.index + 1))  # (the generator's statement ids)
         else:
             out.append(
                 (
                     rng.randrange(synthetic.SPEAKERS),
                     synthetic.fresh_sentence(scale * 100 + p * 10 + q),
                     "direct",
+                    None,
                 )
             )
     return out
 
 
-def run_probe(p: int, stored_statements: int, scale: int) -> dict:
+def run_probe(p: int, stored_statements: int, scale: int, server: int | None = None) -> dict:
+    """Match probe p's quotes; `server`: the database server's process, whose CPU counts with ours."""
     found = probe_quotes(p, stored_statements, scale)
     header = f"Probe article {scale}/{p}.\n\n"
-    body, spans = synthetic.body_with([(synthetic.speaker_name(s), t) for s, t, _ in found], header)
+    body, spans = synthetic.body_with([(synthetic.speaker_name(s), t) for s, t, *_ in found], header)
     timing = {"candidates": 0.0}
     real_view, real_candidates = ingest._view, ingest._candidates
 
@@ -77,7 +80,7 @@ def run_probe(p: int, stored_statements: int, scale: int) -> dict:
         quotes = Quote.objects.bulk_create(
             [
                 Quote(article=article, speaker_id=s + 1, text=t, start=a, end=b, kind=k, sentence=t, normalized=normalize(t))
-                for (s, t, k), (a, b) in zip(found, spans, strict=True)
+                for (s, t, k, _), (a, b) in zip(found, spans, strict=True)
             ]
         )  # fmt: skip
         QuoteKey.objects.bulk_create(
@@ -95,6 +98,7 @@ def run_probe(p: int, stored_statements: int, scale: int) -> dict:
             cached.cache_clear()
         ingest._view, ingest._candidates = timed(real_view), timed(real_candidates)
         try:
+            cpu = time.process_time() + process_cpu(server)
             start = time.perf_counter()
             matched = ingest._match(
                 article_id=article.pk,
@@ -104,24 +108,44 @@ def run_probe(p: int, stored_statements: int, scale: int) -> dict:
             )
             ingest._file(quotes=quotes, matched=matched)
             total = time.perf_counter() - start
+            cpu = time.process_time() + process_cpu(server) - cpu
         finally:
             ingest._view, ingest._candidates = real_view, real_candidates
         transaction.set_rollback(True)
-    return {"quotes": len(found), "seconds": total, "candidates_seconds": timing["candidates"]}
+    decided = [(a.statement, expected) for a, (*_, expected) in zip(matched.assignments, found, strict=True)]
+    return {
+        "quotes": len(found),
+        "seconds": total,
+        "cpu_seconds": cpu,
+        "candidates_seconds": timing["candidates"],
+        "right": sum(statement == expected for statement, expected in decided),
+        "missed": sum(statement is None for statement, expected in decided if expected),
+    }
 
 
 def measure(scale: int, stored_statements: int) -> dict:
+    server = server_process()
     run_probe(0, stored_statements, scale)  # warm-up: model load, first queries
-    first_read = [run_probe(p, stored_statements, scale) for p in range(1, PROBES + 1)]
-    repeat = [run_probe(p, stored_statements, scale) for p in range(1, PROBES + 1)]
-    return {**_figures(repeat), **_figures(first_read, prefix="first_read_"), "probes": PROBES}
+    first_read = [run_probe(p, stored_statements, scale, server) for p in range(1, PROBES + 1)]
+    repeat = [run_probe(p, stored_statements, scale, server) for p in range(1, PROBES + 1)]
+    return {
+        **_figures(repeat),
+        **_figures(first_read, prefix="first_read_"),
+        "probes": PROBES,
+        # What matching decided (the same on both passes): a cheaper lookup must not find fewer statements.
+        "probe_quotes": sum(r["quotes"] for r in repeat),
+        "grouped_right": sum(r["right"] for r in repeat),
+        "missed": sum(r["missed"] for r in repeat),
+    }
 
 
 def _figures(runs: list[dict], *, prefix: str = "") -> dict:
     per_quote = [r["seconds"] / r["quotes"] for r in runs]
+    cpu_per_quote = [r["cpu_seconds"] / r["quotes"] for r in runs]
     db_per_quote = [r["candidates_seconds"] / r["quotes"] for r in runs]
     return {
         f"{prefix}ms_per_quote_median": round(1000 * statistics.median(per_quote), 2),
+        f"{prefix}cpu_ms_per_quote_median": round(1000 * statistics.median(cpu_per_quote), 2),
         f"{prefix}ms_per_quote_p90": round(1000 * sorted(per_quote)[int(0.9 * (len(per_quote) - 1))], 2),
         f"{prefix}candidate_lookup_ms_per_quote_median": round(1000 * statistics.median(db_per_quote), 2),
     }

@@ -41,17 +41,29 @@ def _rows(run: dict) -> list[tuple[str, str, str, str, str]]:
         stages = scale["stages"]
         first, last = stages[0], stages[-1]
         # The repeat is the code's cost, the first read adds the caches' (bench/matching.py); the absolute
-        # target holds for the first read, the slower.
+        # target holds for the first read, the slower. Growth is judged on the CPU time of the repeat (ours and
+        # the database server's): the elapsed time adds whatever else the machine's host ran meanwhile (one run
+        # of the same code: 1M quotes 4.5 ms elapsed, 2.6 of CPU; another 2.7 and 2.4).
         for s in stages:
             at_target = s is last and db == "postgresql"
-            rows.append(("2 matching", db, f"ms per new quote at {s['quotes']:,} quotes: repeat; first read",
-                         f"{s['ms_per_quote_median']:.1f} (lookup {s['candidate_lookup_ms_per_quote_median']:.1f}); "
+            rows.append(("2 matching", db, f"ms per new quote at {s['quotes']:,} quotes: repeat (CPU); first read",
+                         f"{s['ms_per_quote_median']:.1f} ({s['cpu_ms_per_quote_median']:.1f}, lookup "
+                         f"{s['candidate_lookup_ms_per_quote_median']:.1f}); "
                          f"{s['first_read_ms_per_quote_median']:.1f} (lookup {s['first_read_candidate_lookup_ms_per_quote_median']:.1f})",
                          "< 20 (PG, 1M)" if at_target else "",
                          _verdict(s["first_read_ms_per_quote_median"] < 20) if at_target else "-"))  # fmt: skip
-        growth = last["ms_per_quote_median"] / first["ms_per_quote_median"]
-        rows.append(("2 matching", db, f"growth {first['quotes']:,} -> {last['quotes']:,}, repeat", f"{growth:.2f}x",
-                     "<= 2x", _verdict(growth <= 2)))  # fmt: skip
+        if all("grouped_right" in s for s in stages):
+            # The probes differ by size: compare runs at one size, not sizes.
+            found = "; ".join(
+                f"{s['quotes']:,}: {s['grouped_right']}/{s['probe_quotes']} "
+                f"({s['missed']} missed, {s['probe_quotes'] - s['grouped_right'] - s['missed']} wrong)"
+                for s in stages
+            )
+            rows.append(("2 matching", db, "probe quotes grouped right", found, "report", "-"))
+        growth = last["cpu_ms_per_quote_median"] / first["cpu_ms_per_quote_median"]
+        elapsed = last["ms_per_quote_median"] / first["ms_per_quote_median"]
+        rows.append(("2 matching", db, f"growth {first['quotes']:,} -> {last['quotes']:,}, repeat: CPU (elapsed)",
+                     f"{growth:.2f}x ({elapsed:.2f}x)", "<= 2x", _verdict(growth <= 2)))  # fmt: skip
         growth = last["first_read_ms_per_quote_median"] / first["first_read_ms_per_quote_median"]
         rows.append(("2 matching", db, f"growth {first['quotes']:,} -> {last['quotes']:,}, first read", f"{growth:.2f}x",
                      "report", "-"))  # fmt: skip
@@ -86,9 +98,11 @@ def _rows(run: dict) -> list[tuple[str, str, str, str, str]]:
     if "error" in wire:
         rows.append(("5 one statement", db, "renderings of one statement", wire["error"], "", "MISS"))
     elif wire:
-        rows.append(("5 one statement", db, f"adding rendering {wire['renderings']:,} / adding the 10th",
+        # Judged on CPU, as matching's growth: a few ms elapsed each, a moment of the host's is a large share.
+        rows.append(("5 one statement", db, f"adding rendering {wire['renderings']:,} / the 10th: CPU (elapsed)",
+                     f"{wire['cpu_growth']:.2f} ({wire['add_last_cpu_ms']} / {wire['add_10th_cpu_ms']} ms); "
                      f"{wire['growth']:.2f} ({wire['add_last_ms']} / {wire['add_10th_ms']} ms)", "<= 2",
-                     _verdict(wire["growth"] <= 2)))  # fmt: skip
+                     _verdict(wire["cpu_growth"] <= 2)))  # fmt: skip
         rows.append(("5 one statement", db, f"statement page, {wire['renderings']:,} renderings",
                      f"{wire['page_ms']:.1f} ms, {wire['page_queries']} queries", "< 100 ms",
                      _verdict(wire["page_ms"] < 100)))  # fmt: skip

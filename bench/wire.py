@@ -1,8 +1,8 @@
 """Group 5: one statement, many renderings (`python -m bench.wire URL [RENDERINGS]`): one agency story carried
 word for word by a thousand outlets, stored through the real write path (`ingest.store_article`, each copy
 parsed once: the copies differ only after their last quote). Figures: the time to add the 1,000th rendering
-over the time to add the 10th (medians of the copies around them), and the statement page's server time with
-1,000 renderings. Prints JSON."""
+over the time to add the 10th (medians of the copies around them), elapsed and in CPU (this process's and the
+database server's), and the statement page's server time with 1,000 renderings. Prints JSON."""
 
 import json
 import statistics
@@ -20,7 +20,7 @@ AROUND = 5  # copies timed either side of the 10th and the 1,000th
 
 
 def main(url: str, renderings: int) -> dict:
-    from bench.env import setup_django
+    from bench.env import process_cpu, server_process, setup_django
 
     setup_django(url)
     from django.core.management import call_command
@@ -41,7 +41,8 @@ def main(url: str, renderings: int) -> dict:
     quotes = extract_quotes(load_pipeline()(prepared.body), title_end=prepared.title_end)
     assert [q.speaker for q in quotes] == ["Marta Kowalska"], quotes
     speakers = ingest.SpeakerCache()
-    seconds = []
+    server = server_process()
+    seconds, cpu_seconds = [], []  # elapsed; CPU of this process and the database server's
     for copy in range(1, renderings + AROUND + 1):
         body = f"{prepared.body}\n\n(Agency copy {copy})"  # after the quote: its offsets hold
         item = ingest._Pending(
@@ -50,15 +51,16 @@ def main(url: str, renderings: int) -> dict:
             ingest.content_hash(body),
             quotes=quotes,
         )
-        start = time.perf_counter()
+        cpu, start = time.process_time() + process_cpu(server), time.perf_counter()
         outcome = ingest.store_article(item=item, overrides=ingest.Overrides(), speakers=speakers)
         seconds.append(time.perf_counter() - start)
+        cpu_seconds.append(time.process_time() + process_cpu(server) - cpu)
         assert outcome.status == "created", outcome
     statement = Statement.objects.get()
     assert statement.rendering_count == renderings + AROUND, statement.rendering_count
 
-    def around(n: int) -> float:
-        return statistics.median(seconds[n - AROUND : n + AROUND])
+    def around(n: int, times: list[float] = seconds) -> float:
+        return statistics.median(times[n - AROUND : n + AROUND])
 
     reset_queries()  # (the log of the ingest above is full: counting needs it empty)
     page_ms, page_queries = median_ms(
@@ -69,6 +71,9 @@ def main(url: str, renderings: int) -> dict:
         "add_10th_ms": round(1000 * around(10), 2),
         "add_last_ms": round(1000 * around(renderings), 2),
         "growth": round(around(renderings) / around(10), 3),
+        "add_10th_cpu_ms": round(1000 * around(10, cpu_seconds), 2),
+        "add_last_cpu_ms": round(1000 * around(renderings, cpu_seconds), 2),
+        "cpu_growth": round(around(renderings, cpu_seconds) / around(10, cpu_seconds), 3),
         "page_ms": page_ms,
         "page_queries": page_queries,
     }

@@ -365,6 +365,25 @@ def test_each_quote_brings_the_statements_closest_to_it_however_many_others_the_
     assert len(found) <= 2 * CANDIDATES_PER_QUOTE
 
 
+def test_one_shared_key_brings_a_statement_only_when_no_other_statement_holds_that_key():
+    def stored(text: str) -> Statement:
+        statement = make_statement_with_renderings(speaker_name="Anna Berg", text=text, outlets=1)
+        quote = Quote.objects.get(statement=statement)
+        QuoteKey.objects.bulk_create([QuoteKey(quote=quote, key=k) for k in set(index_keys(text))])
+        return statement
+
+    # "harbour wall" is a key of the quote and of four statements; "hold winter" of the quote and one.
+    quote = "the harbour wall will hold through the winter storms"
+    common = [stored(f"the harbour wall {word} again") for word in ("cracked", "leaked", "sank")]
+    specific = stored("the storms will hold through winter")
+    two_keys = stored("the harbour wall was built for winter storms")
+
+    found = _candidate_statements(keys_of=[set(index_keys(quote))], article_id=None)
+
+    assert specific.pk in found and two_keys.pk in found
+    assert not {s.pk for s in common} & set(found)
+
+
 def test_a_new_speaker_makes_a_run_resolve_again_the_names_sharing_a_word_with_it_and_no_others(
     django_assert_num_queries,
 ):
