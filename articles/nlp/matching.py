@@ -628,13 +628,24 @@ def assign_statements(
             for word in c.vocab:
                 with_word[word].append(ci)
     first: dict[tuple[int, int], _Verdict] = {}
+    # Worked out once per pair of sayings (and occasion): a wire story's candidate statement holds the same
+    # words from forty articles.
+    reachable: dict[tuple[int, int], bool] = {}
+    judged: dict[tuple[int, int, _Occasion], _Verdict] = {}
     for ni, n in enumerate(new_items):
         if not n.quoted or len(n.words) < tuning.strong_words:
             continue
         for ci in sorted(set().union(*(with_word.get(word, ()) for word in n.vocab))):  # (unions in C)
             c = cand_items[ci]
-            if _could_be_strong(n.said.wording, c.said.wording, tuning):
-                first[(ni, ci)] = _judge(n.said, c.said, occasions.between(n, c), tuning)
+            said = (n.said_id, c.said_id)
+            if said not in reachable:
+                reachable[said] = _could_be_strong(n.said.wording, c.said.wording, tuning)
+            if reachable[said]:
+                occasion = occasions.between(n, c)
+                found = judged.get((*said, occasion))
+                if found is None:
+                    found = judged[(*said, occasion)] = _judge(n.said, c.said, occasion, tuning)
+                first[(ni, ci)] = found
     _infer_dates(occasions, cand_items, first, new_items)
     for (ni, ci), found in first.items():
         if found.strong:
