@@ -164,6 +164,7 @@ def ingest_sources(
         if parsers is None:
             return
         speakers = SpeakerCache()
+        statistics = sql.Statistics([Article, Quote, QuoteKey, Statement])  # the tables matching reads
         # Articles extracted, their vectors asked of idle parsers, stored LOOKAHEAD articles later: the
         # parsers encode while the writer stores the articles before.
         extracted: deque[tuple[_Pending, list[str]]] = deque()
@@ -183,8 +184,10 @@ def ingest_sources(
             extracted.append((item, parsers.ask(vectors_wanted(q.text for q in item.quotes))))
             if len(extracted) > LOOKAHEAD:
                 yield _store(*extracted.popleft(), parsers=parsers, overrides=overrides, speakers=speakers)
+                statistics.article_written()
         while extracted:
             yield _store(*extracted.popleft(), parsers=parsers, overrides=overrides, speakers=speakers)
+            statistics.article_written()
     finally:
         if parsers is not None:  # also when the caller stops reading: no parser process outlives the run
             parsers.close()

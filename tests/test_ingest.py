@@ -416,3 +416,24 @@ def test_a_name_met_again_with_another_description_is_resolved_against_the_candi
     assert speakers.resolve(name="Biden", description="the president", kind="person") is None
     with django_assert_num_queries(0):
         assert speakers.resolve(name="Wang Yi", description="a diplomat", kind="person") == wang
+
+
+@pytest.mark.django_db(transaction=True)  # committed rows: the server counts changes at commit
+def test_tables_a_burst_of_writes_outgrew_are_analysed_without_waiting_for_autovacuum():
+    from django.db import connection
+
+    from articles import sql
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's planner reads no statistics unless asked")
+
+    def estimated_rows() -> float:
+        return sql.rows("SELECT reltuples FROM pg_class WHERE relname = %s", [Outlet._meta.db_table])[0][0]
+
+    Outlet.objects.bulk_create([Outlet(name=f"Outlet {n}") for n in range(sql.STALE_ROWS + 100)])
+    sql.rows("SELECT pg_stat_force_next_flush()")  # (the counts reach the server when this session idles)
+    assert estimated_rows() < sql.STALE_ROWS  # planned as if (nearly) empty
+
+    sql.refresh_statistics([Outlet])
+
+    assert estimated_rows() == sql.STALE_ROWS + 100
