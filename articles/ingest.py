@@ -72,6 +72,8 @@ RENDERINGS_PER_CANDIDATE = 40
 # How many of a key's quotes candidate lookup reads, newest first (news re-quotes recent statements; an old one
 # is still found through its rarer keys).
 POSTINGS_PER_KEY = 20
+# The tables matching reads, whose planner statistics a long write keeps current (sql.Statistics).
+MATCHING_TABLES = (Article, Quote, QuoteKey, Statement)
 # A statement sharing one key with a quote is a candidate only if at most this many statements hold that key among
 # its newest postings: a pair of common words shared with many statements is no sign of the same one.
 SPECIFIC_KEY_STATEMENTS = 1
@@ -164,7 +166,7 @@ def ingest_sources(
         if parsers is None:
             return
         speakers = SpeakerCache()
-        statistics = sql.Statistics([Article, Quote, QuoteKey, Statement])  # the tables matching reads
+        statistics = sql.Statistics(MATCHING_TABLES)
         # Articles extracted, their vectors asked of idle parsers, stored LOOKAHEAD articles later: the
         # parsers encode while the writer stores the articles before.
         extracted: deque[tuple[_Pending, list[str]]] = deque()

@@ -29,7 +29,7 @@ def main(url: str, renderings: int) -> dict:
     from django.urls import reverse
 
     from articles import ingest, sql
-    from articles.models import Article, Quote, QuoteKey, Statement
+    from articles.models import Statement
     from articles.nlp.attribution import extract_quotes
     from articles.nlp.pipeline import load_pipeline
     from articles.nlp.text import prepare_text
@@ -41,7 +41,7 @@ def main(url: str, renderings: int) -> dict:
     quotes = extract_quotes(load_pipeline()(prepared.body), title_end=prepared.title_end)
     assert [q.speaker for q in quotes] == ["Marta Kowalska"], quotes
     speakers = ingest.SpeakerCache()
-    planner = sql.Statistics([Article, Quote, QuoteKey, Statement])  # as ingest_sources keeps them
+    planner = sql.Statistics(ingest.MATCHING_TABLES)  # as ingest_sources keeps them
     server = server_process()
     seconds, cpu_seconds = [], []  # elapsed; CPU of this process and the database server's
     for copy in range(1, renderings + AROUND + 1):
